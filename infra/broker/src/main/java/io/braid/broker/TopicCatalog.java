@@ -1,0 +1,75 @@
+package io.braid.broker;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** The one place that knows Braid's topics and how they are created (DESIGN.md, Contracts). */
+public final class TopicCatalog {
+    public static final String SENSOR = "robot.sensor";
+    public static final String VISION = "robot.vision";
+    public static final String TEXT = "robot.text";
+    public static final String LABELS = "robot.labels";
+    public static final String WINDOWS = "mm.windows";
+    public static final String TRAIN = "mm.train";
+    public static final String MODELS = "mm.models";
+    public static final String EMBEDDINGS = "mm.embeddings";
+    public static final String PREDICTIONS = "mm.predictions";
+    public static final String DLQ = "mm.dlq";
+    public static final String LATE = "mm.late";
+    /** Embedded registry store; deliberately not "_schemas" so it can never clash with a real registry. */
+    public static final String SCHEMAS = "_braid_schemas";
+
+    private static final long DAY_MS = 24L * 3600 * 1000;
+
+    private TopicCatalog() {}
+
+    /** All topics with their defaults for the given partition count and replication factor. */
+    public static List<TopicSpec> all(int partitions, short replication) {
+        List<TopicSpec> t = new ArrayList<>();
+        for (String input : List.of(SENSOR, VISION, TEXT, LABELS)) {
+            t.add(new TopicSpec(input, partitions, replication, retention(7 * DAY_MS)));
+        }
+        for (String derived : List.of(WINDOWS, TRAIN, EMBEDDINGS, PREDICTIONS)) {
+            t.add(new TopicSpec(derived, partitions, replication, retention(7 * DAY_MS)));
+        }
+        t.add(new TopicSpec(DLQ, 1, replication, retention(30 * DAY_MS)));
+        t.add(new TopicSpec(LATE, 1, replication, retention(30 * DAY_MS)));
+        t.add(new TopicSpec(MODELS, 1, replication, Map.of("cleanup.policy", "compact")));
+        t.add(new TopicSpec(SCHEMAS, 1, replication, Map.of("cleanup.policy", "compact")));
+        return t;
+    }
+
+    private static Map<String, String> retention(long ms) {
+        return Map.of("retention.ms", Long.toString(ms), "cleanup.policy", "delete");
+    }
+
+    /** Creates the topics that do not exist yet; returns the names it created. */
+    public static Set<String> ensure(Admin admin, List<TopicSpec> specs) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = specs.stream()
+                    .filter(s -> !existing.contains(s.name()))
+                    .map(s -> new NewTopic(s.name(), s.partitions(), s.replicationFactor())
+                            .configs(new HashMap<>(s.configs())))
+                    .collect(Collectors.toList());
+            if (missing.isEmpty()) return Set.of();
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) throw e;
+            }
+            return missing.stream().map(NewTopic::name).collect(Collectors.toSet());
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topics: " + e.getMessage(), e);
+        }
+    }
+}
