@@ -1,0 +1,66 @@
+package io.braid.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.braid.trainer.loss.Losses;
+
+/**
+ * The CoMM-paper baselines on pooled unimodal features. Cross (CMC form, §2.8, §5): a linear projector per modality and
+ * the mean NT-Xent over all modality pairs, in each augmented view. Cross+Self (SLIP-style, code version): a 3-layer
+ * head per modality, the same pairwise cross term through those heads plus the mean intra-modal NT-Xent between the two
+ * views. Pairs with a missing modality get anchor weight 0.
+ */
+public final class CrossModel extends MultimodalModel {
+    private final boolean self;
+
+    CrossModel(ModelConfig cfg, NDManager parent) {
+        super(cfg, parent);
+        self = ModelConfig.CROSS_SELF.equals(cfg.objective());
+        for (int m = 0; m < Batch.MODALITIES; m++) {
+            if (self) initMlp("head" + m, true, cfg.d(), cfg.headHidden(), cfg.headHidden(), cfg.headOut());
+            else ps.normal("proj" + m + ".weight", new Shape(cfg.crossDim(), cfg.d()), Math.pow(cfg.d(), -0.5));
+        }
+    }
+
+    @Override
+    public NDArray loss(Batch.Nd b) {
+        NDArray[] f = pooled(b);
+        int n = b.rows() / 2;
+        NDArray[] z = new NDArray[Batch.MODALITIES]; // (2, n, D): both views
+        for (int m = 0; m < Batch.MODALITIES; m++) {
+            NDArray x = f[m].reshape(2, n, cfg.d());
+            z[m] = self ? mlp("head" + m, x, 3) : Nn.linear(x, ps, "proj" + m);
+        }
+        NDArray p = presenceMatrix(b, n);
+        NDList as = new NDList(), bs = new NDList(), ws = new NDList();
+        for (int i = 0; i < Batch.MODALITIES; i++)
+            for (int j = i + 1; j < Batch.MODALITIES; j++) {
+                as.add(z[i]);
+                bs.add(z[j]);
+                if (p != null) {
+                    NDArray w = p.get(i).mul(p.get(j)).expandDims(0);
+                    ws.add(w.concat(w, 0));
+                }
+            }
+        NDArray a = NDArrays.concat(as, 0), c = NDArrays.concat(bs, 0); // (6, n, D)
+        NDArray cross = Losses.ntXent(a, c, p == null ? null : NDArrays.concat(ws, 0), cfg.tau())
+                .mean();
+        if (!self) return cross;
+        NDList v1 = new NDList(), v2 = new NDList();
+        for (int m = 0; m < Batch.MODALITIES; m++) {
+            v1.add(z[m].get(0));
+            v2.add(z[m].get(1));
+        }
+        NDArray intra = Losses.ntXent(NDArrays.stack(v1), NDArrays.stack(v2), p, cfg.tau())
+                .mean();
+        return cross.add(intra);
+    }
+
+    @Override
+    public NDArray features(Batch.Nd b) {
+        return concatFeatures(pooled(b));
+    }
+}
