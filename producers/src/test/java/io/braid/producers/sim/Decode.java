@@ -10,14 +10,47 @@ import java.util.List;
 final class Decode {
     private Decode() {}
 
-    /** Foreground = any channel further than 0.15 from the grey background. */
+    /**
+     * Foreground = the largest 4-connected set of pixels with a channel further than 0.15 from the grey background (a
+     * rare 5-sigma noise pixel is not the object).
+     */
     static boolean[] foreground(byte[] hwc, int size) {
-        boolean[] fg = new boolean[size * size];
+        boolean[] cand = new boolean[size * size];
         for (int p = 0; p < size * size; p++) {
             for (int c = 0; c < 3; c++) {
-                if (Math.abs((hwc[p * 3 + c] & 0xff) / 255.0 - 0.5) > 0.15) fg[p] = true;
+                if (Math.abs((hwc[p * 3 + c] & 0xff) / 255.0 - 0.5) > 0.15) cand[p] = true;
             }
         }
+        int[] comp = new int[size * size];
+        int best = 0, bestSize = 0, label = 0;
+        java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
+        for (int p = 0; p < cand.length; p++) {
+            if (!cand[p] || comp[p] != 0) continue;
+            label++;
+            int n = 0;
+            comp[p] = label;
+            queue.add(p);
+            while (!queue.isEmpty()) {
+                int q = queue.poll();
+                n++;
+                int x = q % size, y = q / size;
+                int[] nb = {
+                    x > 0 ? q - 1 : -1, x < size - 1 ? q + 1 : -1, y > 0 ? q - size : -1, y < size - 1 ? q + size : -1
+                };
+                for (int r : nb) {
+                    if (r >= 0 && cand[r] && comp[r] == 0) {
+                        comp[r] = label;
+                        queue.add(r);
+                    }
+                }
+            }
+            if (n > bestSize) {
+                bestSize = n;
+                best = label;
+            }
+        }
+        boolean[] fg = new boolean[size * size];
+        for (int p = 0; p < fg.length; p++) fg[p] = comp[p] == best && best != 0;
         return fg;
     }
 

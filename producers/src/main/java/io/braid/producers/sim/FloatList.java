@@ -1,0 +1,27 @@
+package io.braid.producers.sim;
+
+import java.util.AbstractList;
+import java.util.RandomAccess;
+
+/** A read-only List&lt;Float&gt; view of a float[], so Avro records can carry samples without copying them. */
+public final class FloatList extends AbstractList<Float> implements RandomAccess {
+    private final float[] values;
+
+    public FloatList(float[] values) {
+        this.values = values;
+    }
+
+    @Override
+    public Float get(int index) {
+        return values[index];
+    }
+
+    @Override
+    public int size() {
+        return values.length;
+    }
+
+    public float[] array() {
+        return values;
+    }
+}
