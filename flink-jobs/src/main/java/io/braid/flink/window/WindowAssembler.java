@@ -94,7 +94,11 @@ public final class WindowAssembler implements Serializable {
             textSkew = we - chosenLines.get(chosenLines.size() - 1).eventTime;
             for (InputEvent l : chosenLines) track(offsets, l);
         }
-        if (!hasSensor && frame == null && chosenLines.isEmpty()) return null;
+        // a window exists only through data inside its own range; tolerances only fill it in
+        boolean ownFrame = frame != null && frame.eventTime >= ws && frame.eventTime < we;
+        boolean ownText =
+                !chosenLines.isEmpty() && chosenLines.get(0).eventTime >= ws && chosenLines.get(0).eventTime < we;
+        if (!hasSensor && !ownFrame && !ownText) return null;
 
         List<Integer> tokenList = new ArrayList<>(tokens.length);
         for (int id : tokens) tokenList.add(id);
