@@ -1,0 +1,134 @@
+package io.braid.trainer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import io.braid.trainer.data.Windows;
+import io.braid.trainer.model.AdamW;
+import io.braid.trainer.model.Batch;
+import io.braid.trainer.model.DiMmlModel;
+import io.braid.trainer.model.MultimodalModel;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.ToIntFunction;
+
+/**
+ * Offline training loop: segment-aware batches, augmentation prepared on a host thread while the previous step runs,
+ * one per-step sub-manager and one gradient collector per step (djl.md §5), AdamW with decoupled decay. DI-MML runs its
+ * two stages: stage 1 (DUC from epoch {@code max(1, epochs/4)}, dims fixed then), stage 2 fusion head.
+ */
+public final class Pretrainer {
+    /** Called after every step. */
+    public interface Progress {
+        void step(String phase, int epoch, int epochs, int step, int steps, double loss);
+    }
+
+    public record Options(int epochs, int batch, double lr, double wd, long seed, int stage2Epochs) {}
+
+    private final MultimodalModel model;
+    private final NDManager manager;
+    private final Options o;
+
+    public Pretrainer(MultimodalModel model, NDManager manager, Options options) {
+        this.model = model;
+        this.manager = manager;
+        this.o = options;
+    }
+
+    /** Trains; {@code labels} supplies the supervised label of a row (DI-MML only). Returns the last epoch's mean loss. */
+    public double train(Windows data, ToIntFunction<Integer> labels, Progress progress) {
+        if (model instanceof DiMmlModel di) {
+            di.setStage(1);
+            int ducFrom = Math.max(1, o.epochs() / 4);
+            double last = 0;
+            AdamW opt = new AdamW(model.params(), o.lr(), o.wd());
+            for (int e = 0; e < o.epochs(); e++) {
+                if (e == ducFrom) di.setDucMasks(ducMasks(di, data, labels));
+                last = epoch(data, labels, opt, e, o.epochs(), "stage1", progress);
+            }
+            di.setStage(2);
+            AdamW opt2 = new AdamW(model.params(), o.lr(), 1e-4);
+            for (int e = 0; e < o.stage2Epochs(); e++)
+                last = epoch(data, labels, opt2, e, o.stage2Epochs(), "stage2", progress);
+            return last;
+        }
+        AdamW opt = new AdamW(model.params(), o.lr(), o.wd());
+        double last = 0;
+        for (int e = 0; e < o.epochs(); e++) last = epoch(data, labels, opt, e, o.epochs(), "train", progress);
+        return last;
+    }
+
+    private double epoch(
+            Windows data,
+            ToIntFunction<Integer> labels,
+            AdamW opt,
+            int e,
+            int epochs,
+            String phase,
+            Progress progress) {
+        List<int[]> batches = data.epochBatches(o.batch(), new SplittableRandom(o.seed() * 31 + e + phase.hashCode()));
+        int views = model.viewsPerSample();
+        ExecutorService prep = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "augment");
+            t.setDaemon(true);
+            return t;
+        });
+        double sum = 0;
+        try {
+            CompletableFuture<Batch> next = prepare(prep, data, batches.get(0), views, e, labels);
+            for (int s = 0; s < batches.size(); s++) {
+                Batch host = next.join();
+                if (s + 1 < batches.size()) next = prepare(prep, data, batches.get(s + 1), views, e, labels);
+                double loss = step(host, opt);
+                if (!Double.isFinite(loss))
+                    throw new IllegalStateException("non-finite loss at epoch " + e + " step " + s);
+                sum += loss;
+                if (progress != null) progress.step(phase, e, epochs, s, batches.size(), loss);
+            }
+        } finally {
+            prep.shutdownNow();
+        }
+        return sum / batches.size();
+    }
+
+    private CompletableFuture<Batch> prepare(
+            ExecutorService ex, Windows data, int[] idx, int views, int epoch, ToIntFunction<Integer> labels) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    int[] lab = null;
+                    if (labels != null) {
+                        lab = new int[idx.length];
+                        for (int i = 0; i < idx.length; i++) lab[i] = labels.applyAsInt(idx[i]);
+                    }
+                    return data.augmented(idx, views, o.seed(), epoch, lab);
+                },
+                ex);
+    }
+
+    /** One optimisation step on a host batch; returns the loss. */
+    public double step(Batch host, AdamW opt) {
+        double loss;
+        try (NDManager step = manager.newSubManager()) {
+            Batch.Nd b = host.toNd(step);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray l = model.loss(b);
+                gc.backward(l);
+                loss = l.getFloat();
+            }
+            opt.step(model.trainable());
+        }
+        return loss;
+    }
+
+    private float[][][] ducMasks(DiMmlModel di, Windows data, ToIntFunction<Integer> labels) {
+        int n = data.size;
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = labels.applyAsInt(i);
+        float[][][] f = Features.pooled(di, manager, data);
+        return DiMmlModel.ducMasks(f, y, di.config().numClasses());
+    }
+}
