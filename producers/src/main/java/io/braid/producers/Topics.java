@@ -1,0 +1,30 @@
+package io.braid.producers;
+
+import io.braid.broker.TopicCatalog;
+import io.braid.broker.TopicSpec;
+import io.braid.producers.sim.SimStream;
+import java.util.List;
+
+/** Where each simulator stream goes (TopicCatalog names). */
+public final class Topics {
+    public static final List<String> INPUTS =
+            List.of(TopicCatalog.SENSOR, TopicCatalog.VISION, TopicCatalog.TEXT, TopicCatalog.LABELS);
+
+    private Topics() {}
+
+    public static String of(SimStream s) {
+        return switch (s) {
+            case SENSOR -> TopicCatalog.SENSOR;
+            case VISION -> TopicCatalog.VISION;
+            case TEXT -> TopicCatalog.TEXT;
+            case LABELS -> TopicCatalog.LABELS;
+        };
+    }
+
+    /** The catalog's specs of the four input topics. */
+    public static List<TopicSpec> inputSpecs(int partitions, short replication) {
+        return TopicCatalog.all(partitions, replication).stream()
+                .filter(t -> INPUTS.contains(t.name()))
+                .toList();
+    }
+}
