@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -47,6 +48,25 @@ public final class ProduceRunner {
     private final long progressEveryMs;
     private final Consumer<String> progress;
     private volatile boolean stopped;
+    private Function<SimStream, String> topicOf = Topics::of;
+    private RecordTap tap;
+
+    /** Sees every record sent: stream, robot and value size (the bench replays the same sizes). */
+    @FunctionalInterface
+    public interface RecordTap {
+        void sent(SimStream stream, int robot, int valueBytes);
+    }
+
+    /** Sends to other topics than the catalog's (the bench uses its own). */
+    public ProduceRunner topics(Function<SimStream, String> topicOf) {
+        this.topicOf = topicOf;
+        return this;
+    }
+
+    public ProduceRunner tap(RecordTap tap) {
+        this.tap = tap;
+        return this;
+    }
 
     public ProduceRunner(
             SimulatorOptions options,
@@ -74,7 +94,7 @@ public final class ProduceRunner {
         long[] records = new long[streams.length];
         long[] bytes = new long[streams.length];
         String[] topics = new String[streams.length];
-        for (SimStream s : streams) topics[s.ordinal()] = Topics.of(s);
+        for (SimStream s : streams) topics[s.ordinal()] = topicOf.apply(s);
         byte[][] keys = new byte[options.robots()][];
         for (int r = 0; r < keys.length; r++)
             keys[r] = FleetSimulator.sourceId(r).getBytes(StandardCharsets.UTF_8);
@@ -103,6 +123,7 @@ public final class ProduceRunner {
                     });
             records[s]++;
             bytes[s] += value.length;
+            if (tap != null) tap.sent(e.stream(), e.robot(), value.length);
             if (progress != null && progressEveryMs > 0) {
                 long now = System.nanoTime();
                 long elapsedMs = (now - wallStart) / 1_000_000L;
