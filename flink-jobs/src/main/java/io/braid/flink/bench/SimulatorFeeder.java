@@ -1,0 +1,119 @@
+package io.braid.flink.bench;
+
+import io.braid.avro.SegmentLabels;
+import io.braid.broker.TopicCatalog;
+import io.braid.flink.KafkaConnection;
+import io.braid.flink.WindowJobOptions;
+import io.braid.producers.sim.FleetSimulator;
+import io.braid.producers.sim.SimEvent;
+import io.braid.producers.sim.SimStream;
+import io.braid.producers.sim.SimulatorOptions;
+import io.braid.producers.sim.WireFaults;
+import io.braid.serde.ConfluentAvroSerializer;
+import io.braid.serde.SerdeConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Fills the input topics from the robot simulator as fast as the broker takes them (wire-level malformations applied
+ * to the serialized bytes), for the bench and the integration tests.
+ */
+public final class SimulatorFeeder {
+    private SimulatorFeeder() {}
+
+    public record Result(
+            Map<SimStream, Long> sent,
+            long malformed,
+            long duplicates,
+            long late,
+            long bytes,
+            List<SegmentLabels> labels) {
+        public long inputEvents() {
+            return sent.getOrDefault(SimStream.SENSOR, 0L)
+                    + sent.getOrDefault(SimStream.VISION, 0L)
+                    + sent.getOrDefault(SimStream.TEXT, 0L);
+        }
+    }
+
+    /** Called after each simulated record is sent; lets tests mix extra records into the same producer. */
+    @FunctionalInterface
+    public interface AfterSend {
+        void after(
+                SimEvent sent,
+                KafkaProducer<byte[], byte[]> producer,
+                ConfluentAvroSerializer<SpecificRecord> serializer);
+    }
+
+    public static Result feed(KafkaConnection c, SimulatorOptions sim, WindowJobOptions topics) {
+        return feed(c, sim, topics, null);
+    }
+
+    public static Result feed(KafkaConnection c, SimulatorOptions sim, WindowJobOptions topics, AfterSend hook) {
+        Map<String, Object> serde = new HashMap<>(c.serdeConfig());
+        serde.put(SerdeConfig.AUTO_REGISTER_SCHEMAS, "true");
+        ConfluentAvroSerializer<SpecificRecord> ser = new ConfluentAvroSerializer<>();
+        ser.configure(serde, false);
+        Properties p = c.kafkaProps();
+        p.put("bootstrap.servers", c.bootstrapServers);
+        p.put("acks", "all");
+        p.put("linger.ms", "10");
+        p.put("batch.size", Integer.toString(256 * 1024));
+        p.put("enable.idempotence", "true");
+        p.put("max.request.size", Integer.toString(4 * 1024 * 1024));
+        Map<SimStream, Long> sent = new EnumMap<>(SimStream.class);
+        List<SegmentLabels> labels = new ArrayList<>();
+        long malformed = 0;
+        long duplicates = 0;
+        long late = 0;
+        long bytes = 0;
+        FleetSimulator fleet = new FleetSimulator(sim);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (SimEvent e = fleet.next(); e != null; e = fleet.next()) {
+                String topic = topic(topics, e.stream());
+                byte[] value = ser.serialize(topic, e.record());
+                if (e.malformation() != null) {
+                    malformed++;
+                    if (e.malformation().wireLevel()) {
+                        value = WireFaults.apply(e.malformation(), value, new SplittableRandom(e.faultSeed()));
+                    }
+                }
+                if (e.duplicate()) duplicates++;
+                if (e.late()) late++;
+                if (e.stream() == SimStream.LABELS && e.record() instanceof SegmentLabels l) labels.add(l);
+                bytes += value.length;
+                sent.merge(e.stream(), 1L, Long::sum);
+                producer.send(new ProducerRecord<>(
+                        topic, null, e.kafkaTimestamp(), e.sourceId().getBytes(StandardCharsets.UTF_8), value));
+                if (hook != null) hook.after(e, producer, ser);
+            }
+            producer.flush();
+        } finally {
+            ser.close();
+        }
+        return new Result(sent, malformed, duplicates, late, bytes, labels);
+    }
+
+    static String topic(WindowJobOptions o, SimStream s) {
+        switch (s) {
+            case SENSOR:
+                return o.sensorTopic;
+            case VISION:
+                return o.visionTopic;
+            case TEXT:
+                return o.textTopic;
+            default:
+                return TopicCatalog.LABELS;
+        }
+    }
+}

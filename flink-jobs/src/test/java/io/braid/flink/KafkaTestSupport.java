@@ -1,0 +1,94 @@
+package io.braid.flink;
+
+import io.braid.broker.TopicCatalog;
+import io.braid.broker.TopicSpec;
+import io.braid.serde.ConfluentAvroDeserializer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Topic set-up and read_committed verification readers (assign + seekToBeginning, no consumer group). */
+final class KafkaTestSupport {
+    private KafkaTestSupport() {}
+
+    /** Options whose topics all carry the prefix, bounded, fast checkpoints. */
+    static WindowJobOptions options(String prefix) {
+        WindowJobOptions o = new WindowJobOptions();
+        o.sensorTopic = prefix + ".sensor";
+        o.visionTopic = prefix + ".vision";
+        o.textTopic = prefix + ".text";
+        withOutputs(o, prefix);
+        o.bounded = true;
+        o.checkpointIntervalMs = 500;
+        o.parallelism = 2;
+        return o;
+    }
+
+    static WindowJobOptions withOutputs(WindowJobOptions o, String prefix) {
+        o.windowsTopic = prefix + ".windows";
+        o.trainTopic = prefix + ".train";
+        o.lateTopic = prefix + ".late";
+        o.dlqTopic = prefix + ".dlq";
+        o.groupId = "g-" + prefix;
+        o.transactionalIdPrefix = "tx-" + prefix;
+        return o;
+    }
+
+    static void createTopics(String bootstrap, WindowJobOptions o) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            List<TopicSpec> specs = new ArrayList<>();
+            for (String t : List.of(
+                    o.sensorTopic, o.visionTopic, o.textTopic, o.windowsTopic, o.trainTopic, o.lateTopic, o.dlqTopic)) {
+                specs.add(new TopicSpec(t, 2, (short) 1, Map.of()));
+            }
+            specs.add(new TopicSpec(TopicCatalog.LABELS, 2, (short) 1, Map.of()));
+            TopicCatalog.ensure(admin, specs);
+        }
+    }
+
+    /** Every committed record of a topic. */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline) {
+                boolean done = true;
+                for (TopicPartition tp : parts) if (c.position(tp) < end.get(tp)) done = false;
+                if (done) break;
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    static <T extends SpecificRecord> List<T> decode(
+            List<ConsumerRecord<byte[], byte[]>> records, Class<T> type, String registryUrl) {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put("schema.registry.url", registryUrl);
+        ConfluentAvroDeserializer<T> d = new ConfluentAvroDeserializer<>(type, cfg);
+        List<T> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) out.add(d.deserialize(r.topic(), r.value()));
+        return out;
+    }
+}
