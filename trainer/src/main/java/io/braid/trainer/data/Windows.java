@@ -4,9 +4,7 @@ import io.braid.producers.sim.SegmentFactors;
 import io.braid.producers.sim.SimulatedDataset;
 import io.braid.trainer.model.Batch;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -50,6 +48,11 @@ public final class Windows {
             }
             segOffset += d.segments();
         }
+    }
+
+    /** Number of distinct segments. */
+    public int segments() {
+        return (int) java.util.Arrays.stream(segment).distinct().count();
     }
 
     public static Windows of(SimulatedDataset d) {
@@ -104,10 +107,12 @@ public final class Windows {
     }
 
     /**
-     * One epoch of batches with at most one tick per segment in each batch (consecutive ticks of a segment are
+     * One epoch of batches with at most one tick per segment in each batch (a few when segments < 2·batch) (consecutive ticks of a segment are
      * near-duplicates, i.e. false negatives, §6.2). Incomplete trailing batches are dropped.
      */
     public List<int[]> epochBatches(int batch, SplittableRandom r) {
+        // with fewer segments than 2x the batch (smoke sizes) allow a few ticks of one segment per batch
+        int perSegment = Math.max(1, (int) Math.ceil(2.0 * batch / Math.max(1, segments())));
         int[] order = Augmenter.permutation(size, r);
         List<Integer> pending = new ArrayList<>();
         for (int i : order) pending.add(i);
@@ -115,11 +120,13 @@ public final class Windows {
         while (pending.size() >= batch) {
             int[] cur = new int[batch];
             int n = 0;
-            Set<Long> segs = new HashSet<>();
+            java.util.Map<Long, Integer> segs = new java.util.HashMap<>();
             List<Integer> rest = new ArrayList<>();
             for (int i : pending) {
-                if (n < batch && segs.add(segment[i])) cur[n++] = i;
-                else rest.add(i);
+                if (n < batch && segs.getOrDefault(segment[i], 0) < perSegment) {
+                    segs.merge(segment[i], 1, Integer::sum);
+                    cur[n++] = i;
+                } else rest.add(i);
             }
             if (n < batch) break;
             out.add(cur);

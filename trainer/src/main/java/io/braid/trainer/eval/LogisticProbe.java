@@ -1,0 +1,189 @@
+package io.braid.trainer.eval;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Class-balanced multinomial logistic regression with L2 (§6.6): minimises (1/n)·Σ w_y·CE + ||W||²/(2·C·n) (the
+ * scikit-learn objective C·Σ w·CE + ½||W||² divided by C·n; bias not penalised), class weights n/(K·n_c), features
+ * z-scored with training statistics, L-BFGS. C is chosen from a log grid by stratified k-fold CV on balanced accuracy.
+ */
+public final class LogisticProbe {
+    public static final double[] C_GRID = {1e-3, 1e-2, 1e-1, 1, 10, 100, 1000};
+
+    private final int classes, dim;
+    private final double[] mean, std;
+    private final double[] w; // (K, dim + 1), last column = bias
+    public final double c;
+
+    private LogisticProbe(int classes, int dim, double[] mean, double[] std, double[] w, double c) {
+        this.classes = classes;
+        this.dim = dim;
+        this.mean = mean;
+        this.std = std;
+        this.w = w;
+        this.c = c;
+    }
+
+    /** Chooses C by {@code folds}-fold stratified CV and refits on all rows. */
+    public static LogisticProbe fitCv(float[][] x, int[] y, int classes, int folds, long seed) {
+        int n = x.length;
+        int[] fold = stratifiedFolds(y, classes, folds, seed);
+        double[] score = new double[C_GRID.length];
+        for (int f = 0; f < folds; f++) {
+            int nt = 0;
+            for (int v : fold) if (v != f) nt++;
+            float[][] xt = new float[nt][];
+            int[] yt = new int[nt];
+            float[][] xv = new float[n - nt][];
+            int[] yv = new int[n - nt];
+            for (int i = 0, a = 0, b = 0; i < n; i++) {
+                if (fold[i] != f) {
+                    xt[a] = x[i];
+                    yt[a++] = y[i];
+                } else {
+                    xv[b] = x[i];
+                    yv[b++] = y[i];
+                }
+            }
+            double[] warm = null;
+            for (int k = 0; k < C_GRID.length; k++) {
+                LogisticProbe p = fit(xt, yt, classes, C_GRID[k], warm);
+                warm = p.w;
+                score[k] += balancedAccuracy(yv, p.predict(xv), classes) / folds;
+            }
+        }
+        int best = 0;
+        for (int k = 1; k < C_GRID.length; k++) if (score[k] > score[best] + 1e-12) best = k;
+        return fit(x, y, classes, C_GRID[best], null);
+    }
+
+    public static LogisticProbe fit(float[][] x, int[] y, int classes, double c, double[] warm) {
+        int n = x.length, d = x[0].length;
+        double[] mean = new double[d], std = new double[d];
+        for (float[] r : x) for (int j = 0; j < d; j++) mean[j] += r[j] / (double) n;
+        for (float[] r : x) for (int j = 0; j < d; j++) std[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / n;
+        for (int j = 0; j < d; j++) std[j] = Math.sqrt(std[j]) + 1e-8;
+        double[][] z = new double[n][d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) z[i][j] = (x[i][j] - mean[j]) / std[j];
+        int[] cnt = new int[classes];
+        for (int v : y) cnt[v]++;
+        int present = 0;
+        for (int v : cnt) if (v > 0) present++;
+        double[] cw = new double[classes];
+        for (int k = 0; k < classes; k++) cw[k] = cnt[k] == 0 ? 0 : (double) n / (present * cnt[k]);
+        Objective obj = new Objective(z, y, cw, classes, d, 1.0 / (c * n));
+        double[] w0 = warm != null ? warm.clone() : new double[classes * (d + 1)];
+        double[] w = Lbfgs.minimize(obj, w0, 200, 1e-6);
+        return new LogisticProbe(classes, d, mean, std, w, c);
+    }
+
+    public int[] predict(float[][] x) {
+        int[] out = new int[x.length];
+        double[] s = new double[classes];
+        double[] z = new double[dim];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < dim; j++) z[j] = (x[i][j] - mean[j]) / std[j];
+            for (int k = 0; k < classes; k++) {
+                int o = k * (dim + 1);
+                double v = w[o + dim];
+                for (int j = 0; j < dim; j++) v += w[o + j] * z[j];
+                s[k] = v;
+            }
+            int best = 0;
+            for (int k = 1; k < classes; k++) if (s[k] > s[best]) best = k;
+            out[i] = best;
+        }
+        return out;
+    }
+
+    /** Mean over classes present in {@code y} of per-class recall. */
+    public static double balancedAccuracy(int[] y, int[] pred, int classes) {
+        int[] tot = new int[classes], hit = new int[classes];
+        for (int i = 0; i < y.length; i++) {
+            tot[y[i]]++;
+            if (pred[i] == y[i]) hit[y[i]]++;
+        }
+        double s = 0;
+        int k = 0;
+        for (int c = 0; c < classes; c++)
+            if (tot[c] > 0) {
+                s += (double) hit[c] / tot[c];
+                k++;
+            }
+        return s / k;
+    }
+
+    static int[] stratifiedFolds(int[] y, int classes, int folds, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] fold = new int[y.length];
+        for (int c = 0; c < classes; c++) {
+            int n = 0;
+            for (int v : y) if (v == c) n++;
+            int[] mine = new int[n];
+            for (int i = 0, a = 0; i < y.length; i++) if (y[i] == c) mine[a++] = i;
+            for (int i = n - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int t = mine[i];
+                mine[i] = mine[j];
+                mine[j] = t;
+            }
+            for (int i = 0; i < n; i++) fold[mine[i]] = i % folds;
+        }
+        return fold;
+    }
+
+    /** Weighted softmax cross-entropy + L2 on weights (not biases); value and gradient. */
+    static final class Objective implements Lbfgs.Function {
+        final double[][] z;
+        final int[] y;
+        final double[] cw;
+        final int k, d;
+        final double l2;
+
+        Objective(double[][] z, int[] y, double[] cw, int k, int d, double l2) {
+            this.z = z;
+            this.y = y;
+            this.cw = cw;
+            this.k = k;
+            this.d = d;
+            this.l2 = l2;
+        }
+
+        @Override
+        public double valueAndGradient(double[] w, double[] g) {
+            Arrays.fill(g, 0);
+            int n = z.length;
+            double f = 0;
+            double[] s = new double[k];
+            for (int i = 0; i < n; i++) {
+                double[] x = z[i];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < k; c++) {
+                    int o = c * (d + 1);
+                    double v = w[o + d];
+                    for (int j = 0; j < d; j++) v += w[o + j] * x[j];
+                    s[c] = v;
+                    max = Math.max(max, v);
+                }
+                double sum = 0;
+                for (int c = 0; c < k; c++) sum += s[c] = Math.exp(s[c] - max);
+                double wi = cw[y[i]] / n;
+                f += wi * -Math.log(s[y[i]] / sum);
+                for (int c = 0; c < k; c++) {
+                    double coef = wi * (s[c] / sum - (c == y[i] ? 1 : 0));
+                    int o = c * (d + 1);
+                    for (int j = 0; j < d; j++) g[o + j] += coef * x[j];
+                    g[o + d] += coef;
+                }
+            }
+            for (int c = 0; c < k; c++)
+                for (int j = 0; j < d; j++) {
+                    int o = c * (d + 1) + j;
+                    f += 0.5 * l2 * w[o] * w[o];
+                    g[o] += l2 * w[o];
+                }
+            return f;
+        }
+    }
+}
