@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.braid.avro.DeadLetter;
 import io.braid.avro.Modality;
 import io.braid.avro.MultimodalWindow;
 import io.braid.avro.SegmentLabels;
@@ -256,5 +257,69 @@ class MultimodalWindowJobIT {
                         .toList());
         assertEquals(a.keySet(), b.keySet());
         for (String k : a.keySet()) assertTrue(Arrays.equals(a.get(k), b.get(k)), "mm.train record " + k + " differs");
+    }
+
+    @Test
+    @Order(4)
+    @Timeout(180)
+    void thousandsOfHostileRecordsReachTheDlqWithAReasonAndLeaveValidWindowsUnchanged() throws Exception {
+        WindowJobOptions o = KafkaTestSupport.options("it-hostile");
+        KafkaTestSupport.createTopics(broker.bootstrapServers(), o);
+        HostileRecords hostile = new HostileRecords(o);
+        SimulatorFeeder.feed(conn, sim(), o, (e, p, ser) -> {
+            hostile.after(e, p, ser);
+            hostile.after(e, p, ser);
+        });
+        assertTrue(hostile.sent > 2000, "thousands of hostile records: " + hostile.sent);
+
+        JobCounters c = JobCounters.from(run(o, KafkaIO.inputs(conn, o)).getAllAccumulatorResults());
+        assertEquals(hostile.sent, c.dlqRecords());
+        assertEquals(0, c.lateEvents());
+
+        List<DeadLetter> dlq = KafkaTestSupport.decode(
+                KafkaTestSupport.readCommitted(broker.bootstrapServers(), o.dlqTopic),
+                DeadLetter.class,
+                registry.url());
+        assertEquals(hostile.sent, dlq.size());
+        Map<String, Long> reasons = new TreeMap<>();
+        for (DeadLetter d : dlq) {
+            assertFalse(d.getReason().isBlank());
+            assertFalse(d.getError().isBlank());
+            assertTrue(d.getSourceOffset() >= 0);
+            reasons.merge(d.getReason(), 1L, Long::sum);
+        }
+        assertTrue(reasons.keySet().containsAll(HostileRecords.EXPECTED_REASONS), "reasons seen: " + reasons);
+
+        List<MultimodalWindow> windows = KafkaTestSupport.decode(
+                KafkaTestSupport.readCommitted(broker.bootstrapServers(), o.windowsTopic),
+                MultimodalWindow.class,
+                registry.url());
+        assertNotNull(cleanWindows, "runs after the first test");
+        assertEquals(withoutOffsets(cleanWindows), withoutOffsets(windows));
+        List<ConsumerRecord<byte[], byte[]>> train =
+                KafkaTestSupport.readCommitted(broker.bootstrapServers(), o.trainTopic);
+        Map<String, byte[]> a = byKey(
+                cleanTrain,
+                cleanTrain.stream()
+                        .map(r -> new String(r.key(), StandardCharsets.UTF_8) + "@" + r.timestamp())
+                        .toList());
+        Map<String, byte[]> b = byKey(
+                train,
+                train.stream()
+                        .map(r -> new String(r.key(), StandardCharsets.UTF_8) + "@" + r.timestamp())
+                        .toList());
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertTrue(Arrays.equals(a.get(k), b.get(k)), "mm.train record " + k + " differs");
+    }
+
+    /** Windows by id with the source offsets blanked (the hostile records shift the offsets of valid ones). */
+    static Map<String, MultimodalWindow> withoutOffsets(List<MultimodalWindow> ws) {
+        Map<String, MultimodalWindow> m = new TreeMap<>();
+        for (MultimodalWindow w : ws) {
+            MultimodalWindow copy =
+                    MultimodalWindow.newBuilder(w).setOffsets(List.of()).build();
+            m.put(w.getWindowId(), copy);
+        }
+        return m;
     }
 }

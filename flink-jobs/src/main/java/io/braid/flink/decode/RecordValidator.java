@@ -75,7 +75,8 @@ public final class RecordValidator {
         InputEvent e = base(Modality.VISION, f.getSourceId(), f.getSeq(), f.getEventTime());
         if (f.getWidth() != o.imageWidth || f.getHeight() != o.imageHeight || f.getChannels() != o.imageChannels) {
             long pixels = (long) f.getWidth() * f.getHeight() * f.getChannels();
-            String reason = pixels > o.maxFrameBytes ? DlqReason.OVERSIZED_FRAME : DlqReason.WRONG_SHAPE;
+            long expectedPixels = (long) o.imageWidth * o.imageHeight * o.imageChannels;
+            String reason = pixels > expectedPixels ? DlqReason.OVERSIZED_FRAME : DlqReason.WRONG_SHAPE;
             throw new InvalidRecordException(
                     reason,
                     "frame is " + f.getWidth() + "x" + f.getHeight() + "x" + f.getChannels() + ", expected "
