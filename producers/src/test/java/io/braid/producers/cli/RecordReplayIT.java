@@ -68,7 +68,7 @@ class RecordReplayIT {
             ProduceRunner.Result r = new ProduceRunner(o, producer, ser, false, 0, null)
                     .topics(s -> "rr." + Topics.of(s))
                     .run();
-            assertEquals(0, r.errors());
+            assertEquals(0, r.errors(), r.firstError());
         }
 
         StringWriter rec = new StringWriter();
