@@ -29,12 +29,17 @@ public final class InputWatermarks {
     }
 
     /** Event time of a valid event; Long.MIN_VALUE for a dead letter. */
+    public static long timestampOf(InputEvent e) {
+        return e.isDead() ? Long.MIN_VALUE : e.eventTime;
+    }
+
+    /** {@link #timestampOf} as Flink's timestamp assigner. */
     public static final class EventTime implements SerializableTimestampAssigner<InputEvent> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public long extractTimestamp(InputEvent e, long recordTimestamp) {
-            return e.isDead() ? Long.MIN_VALUE : e.eventTime;
+            return timestampOf(e);
         }
     }
 }
