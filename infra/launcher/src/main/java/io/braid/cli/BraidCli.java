@@ -28,6 +28,7 @@ public final class BraidCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BraidCli());
         cli.addSubcommand("stack", new StackCommand());
+        cli.addSubcommand("demo", new DemoCommand());
         cli.addSubcommand("bench", BenchCommand.commandLine());
         Subcommands.registerComponents(cli);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -33,7 +33,9 @@ public final class LocalStack implements AutoCloseable {
      * @param registryPort 0 for a free port
      */
     public static LocalStack start(String externalBootstrap, int registryPort, int partitions) {
-        KafkaBroker broker = externalBootstrap == null ? quietly(EmbeddedKafkaBroker::start) : new ExternalKafkaBroker(externalBootstrap);
+        KafkaBroker broker = externalBootstrap == null
+                ? quietly(EmbeddedKafkaBroker::start)
+                : new ExternalKafkaBroker(externalBootstrap);
         try {
             Set<String> created;
             try (Admin admin = Admin.create(broker.clientProps())) {

@@ -1,12 +1,30 @@
 package io.braid.cli;
 
+import io.braid.flink.cli.BenchFlinkCommand;
+import io.braid.flink.cli.FlinkJobCommand;
+import io.braid.producers.cli.BenchProduceCommand;
+import io.braid.producers.cli.ProduceCommand;
+import io.braid.producers.cli.RecordCommand;
+import io.braid.producers.cli.ReplayCommand;
+import io.braid.trainer.cli.BenchTrainCommand;
+import io.braid.trainer.cli.EvalCommand;
 import picocli.CommandLine;
 
 /** The components' own commands, mounted under `braid` and `braid bench`. */
 final class Subcommands {
     private Subcommands() {}
 
-    static void registerComponents(CommandLine cli) {}
+    static void registerComponents(CommandLine cli) {
+        cli.addSubcommand("produce", new ProduceCommand());
+        cli.addSubcommand("record", new RecordCommand());
+        cli.addSubcommand("replay", new ReplayCommand());
+        cli.addSubcommand("flink-job", new FlinkJobCommand());
+        cli.addSubcommand("eval", new EvalCommand());
+    }
 
-    static void registerBenchTargets(CommandLine bench) {}
+    static void registerBenchTargets(CommandLine bench) {
+        bench.addSubcommand("produce", new BenchProduceCommand());
+        bench.addSubcommand("flink", new BenchFlinkCommand());
+        bench.addSubcommand("train", new BenchTrainCommand());
+    }
 }
