@@ -41,6 +41,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
+            "Simulator events/s and MB/s into Kafka vs KafkaProducer alone.",
+            "",
             "Measures the simulator's events/s and MB/s into Kafka (render + Avro + Confluent framing + send), then",
             "KafkaProducer's own throughput for byte[] records of the same sizes in the same run.",
             "Starts an in-JVM broker and registry unless --bootstrap-servers / --schema-registry-url are given.",

@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
+            "Simulated robots into Kafka: sensor, camera, text and segment labels.",
+            "",
             "Simulates robots (notes/methods.md §6) and produces their sensor chunks, camera frames, text lines and",
             "segment labels to Kafka with registered Avro schemas (Confluent wire format), key = robot id.",
             "Prints a rate line every few seconds on stderr and the counts per topic at the end."

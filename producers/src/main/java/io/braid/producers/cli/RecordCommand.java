@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
+            "Record topics into Avro container files (one per topic).",
+            "",
             "Records topics into Avro container files, one per topic (<dir>/<topic>.avro), keeping partition, offset,",
             "timestamp, key and the value bytes as on the wire; the writer schemas are stored for replay elsewhere.",
             "Reads from the beginning (or --from) to the end offsets at start, or --follow for a while."

@@ -27,6 +27,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
+            "Replay recorded files into Kafka (original, rescaled or fast timing).",
+            "",
             "Replays recordings made by `braid record` (files or directories of <topic>.avro) into Kafka in timestamp",
             "order, keeping keys, values and timestamps. --speed 1 keeps the original spacing, 10 is ten times faster,",
             "--fast sends as fast as possible. With a registry, schemas are registered there and ids rewritten."
