@@ -1,8 +1,9 @@
-package io.braid.cli;
+package io.braid.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.braid.cli.BraidCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.regex.Matcher;
