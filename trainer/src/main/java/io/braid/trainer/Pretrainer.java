@@ -29,6 +29,12 @@ public final class Pretrainer {
 
     public record Options(int epochs, int batch, double lr, double wd, long seed, int stage2Epochs) {}
 
+    /** Steps with a non-finite loss or gradient are skipped (weights untouched); training aborts beyond this many. */
+    static final int MAX_SKIPPED = 20;
+
+    /** Global gradient-norm clip; generous, it only tames rare spikes. */
+    static final double CLIP_NORM = 5.0;
+
     private final MultimodalModel model;
     private final NDManager manager;
     private final Options o;
@@ -46,6 +52,7 @@ public final class Pretrainer {
             int ducFrom = Math.max(1, o.epochs() / 4);
             double last = 0;
             AdamW opt = new AdamW(model.params(), o.lr(), o.wd());
+            opt.setClipNorm(CLIP_NORM);
             for (int e = 0; e < o.epochs(); e++) {
                 if (e == ducFrom) di.setDucMasks(ducMasks(di, data, labels));
                 last = epoch(data, labels, opt, e, o.epochs(), "stage1", progress);
@@ -57,6 +64,7 @@ public final class Pretrainer {
             return last;
         }
         AdamW opt = new AdamW(model.params(), o.lr(), o.wd());
+        opt.setClipNorm(CLIP_NORM);
         double last = 0;
         for (int e = 0; e < o.epochs(); e++) last = epoch(data, labels, opt, e, o.epochs(), "train", progress);
         return last;
@@ -119,7 +127,8 @@ public final class Pretrainer {
                 gc.backward(l);
                 loss = l.getFloat();
             }
-            opt.step(model.trainable());
+            if (!opt.step(model.trainable()))
+                System.err.printf("%nskipped a step: non-finite gradient (loss %s)%n", loss);
         }
         return loss;
     }

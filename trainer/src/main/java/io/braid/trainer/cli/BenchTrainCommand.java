@@ -68,8 +68,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            description = "torch intra-op threads; 1 leaves a core to the augmentation thread and is far less sensitive"
+                    + " to CPU contention than OpenMP barriers over shared cores (default: ${DEFAULT-VALUE})")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
+        TorchThreads.set(threads);
         System.err.println("bench train: device " + Engine.getInstance().defaultDevice() + ", torch threads "
                 + Runtime.getRuntime().availableProcessors() + " cores visible");
         Windows data = Windows.of(SimulatedDataset.generate(DatasetSpec.defaults(seed, 1024)));

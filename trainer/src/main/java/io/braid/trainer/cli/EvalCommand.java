@@ -74,8 +74,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--save", description = "save the trained model (config + weights) to this directory")
     Path save;
 
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            description = "torch intra-op threads; 1 leaves a core to the augmentation thread and is far less sensitive"
+                    + " to CPU contention than OpenMP barriers over shared cores (default: ${DEFAULT-VALUE})")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
+        TorchThreads.set(threads);
         int ep = epochs != null ? epochs : smoke ? 3 : 20;
         int pre = pretrainTicks != null ? pretrainTicks : smoke ? 1024 : 6144;
         int ptr = probeTrainTicks != null ? probeTrainTicks : smoke ? 512 : 3072;

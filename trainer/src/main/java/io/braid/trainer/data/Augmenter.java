@@ -166,16 +166,42 @@ public final class Augmenter {
             int i = (int) Math.floor(hh) % 6;
             double f = hh - Math.floor(hh);
             double pp = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
-            double[] rgb =
-                    switch (i) {
-                        case 0 -> new double[] {v, t, pp};
-                        case 1 -> new double[] {q, v, pp};
-                        case 2 -> new double[] {pp, v, t};
-                        case 3 -> new double[] {pp, q, v};
-                        case 4 -> new double[] {t, pp, v};
-                        default -> new double[] {v, pp, q};
-                    };
-            for (int c = 0; c < 3; c++) x[c][p] = clamp(rgb[c]);
+            double rr, gg, bb;
+            switch (i) {
+                case 0 -> {
+                    rr = v;
+                    gg = t;
+                    bb = pp;
+                }
+                case 1 -> {
+                    rr = q;
+                    gg = v;
+                    bb = pp;
+                }
+                case 2 -> {
+                    rr = pp;
+                    gg = v;
+                    bb = t;
+                }
+                case 3 -> {
+                    rr = pp;
+                    gg = q;
+                    bb = v;
+                }
+                case 4 -> {
+                    rr = t;
+                    gg = pp;
+                    bb = v;
+                }
+                default -> {
+                    rr = v;
+                    gg = pp;
+                    bb = q;
+                }
+            }
+            x[0][p] = clamp(rr);
+            x[1][p] = clamp(gg);
+            x[2][p] = clamp(bb);
         }
     }
 

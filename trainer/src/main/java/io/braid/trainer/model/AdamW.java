@@ -2,6 +2,8 @@ package io.braid.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +20,8 @@ public final class AdamW {
     private float lr;
     private final float wd;
     private final Map<String, Integer> steps = new HashMap<>();
+    private double clipNorm;
+    private int skipped;
 
     public AdamW(ParamStore ps, double lr, double wd) {
         this.ps = ps;
@@ -29,15 +33,48 @@ public final class AdamW {
         this.lr = (float) lr;
     }
 
-    public void step(Set<String> names) {
-        for (String name : names) {
-            NDArray p = ps.get(name);
-            NDArray[] mv = state.computeIfAbsent(name, k -> new NDArray[] {p.zerosLike(), p.zerosLike()});
-            int t = steps.merge(name, 1, Integer::sum);
-            double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
-            float lrCorr = (float) (lr * Math.sqrt(c2) / c1);
-            float decay = ParamStore.decays(name, p) ? wd : 0f;
-            try (NDArray g = p.getGradient()) {
+    /** Global gradient-norm clipping threshold (0 = off); applied through the native update's gradient rescale. */
+    public void setClipNorm(double clip) {
+        this.clipNorm = clip;
+    }
+
+    public int skippedSteps() {
+        return skipped;
+    }
+
+    /**
+     * Updates the named parameters. Returns false (and zeroes the gradients without updating) when the global gradient
+     * norm is not finite, so one bad batch cannot poison the weights.
+     */
+    public boolean step(Set<String> names) {
+        NDArray[] grads = new NDArray[names.size()];
+        int i = 0;
+        double norm2;
+        try {
+            NDArray total = null;
+            for (String name : names) {
+                grads[i] = ps.get(name).getGradient();
+                NDArray s = grads[i++].square().sum();
+                total = total == null ? s : total.add(s);
+            }
+            norm2 = total == null ? 0 : total.getFloat();
+            if (!Double.isFinite(norm2)) {
+                if (skipped++ == 0) reportNonFinite(names, grads);
+                for (String name : names) JniUtils.zeroGrad((PtNDArray) ps.get(name));
+                return false;
+            }
+            float rescale = 1f;
+            double norm = Math.sqrt(norm2);
+            if (clipNorm > 0 && norm > clipNorm) rescale = (float) (clipNorm / norm);
+            i = 0;
+            for (String name : names) {
+                NDArray p = ps.get(name);
+                NDArray g = grads[i++];
+                NDArray[] mv = state.computeIfAbsent(name, k -> new NDArray[] {p.zerosLike(), p.zerosLike()});
+                int t = steps.merge(name, 1, Integer::sum);
+                double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+                float lrCorr = (float) (lr * Math.sqrt(c2) / c1);
+                float decay = ParamStore.decays(name, p) ? wd : 0f;
                 p.getNDArrayInternal()
                         .adamUpdate(
                                 new NDList(p, g, mv[0], mv[1]),
@@ -45,7 +82,7 @@ public final class AdamW {
                                 lr,
                                 lrCorr,
                                 decay,
-                                1f,
+                                rescale,
                                 -1f,
                                 beta1,
                                 beta2,
@@ -53,6 +90,19 @@ public final class AdamW {
                                 true,
                                 true);
             }
+            return true;
+        } finally {
+            for (NDArray g : grads) if (g != null) g.close();
         }
+    }
+
+    private static void reportNonFinite(Set<String> names, NDArray[] grads) {
+        StringBuilder sb = new StringBuilder("non-finite gradients in:");
+        int i = 0;
+        for (String name : names) {
+            float v = grads[i++].abs().sum().getFloat();
+            if (!Float.isFinite(v)) sb.append(' ').append(name);
+        }
+        System.err.println(sb);
     }
 }
