@@ -7,7 +7,9 @@ import io.braid.registry.RegistryException;
 import io.braid.registry.SchemaRegistryClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,9 +19,11 @@ import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.PrimitivesArrays;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -45,6 +49,43 @@ public class ConfluentAvroSerializer<T> implements Serializer<T> {
     private SubjectNameStrategy strategy = SubjectNameStrategy.TOPIC;
     private final Map<SubjectSchema, Target> targets = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    /**
+     * Per topic, what the last record's schema (by identity) resolved to, so the hot path skips the subject name, the
+     * target lookup and the writer lookup while a topic keeps seeing the same schema object.
+     */
+    private final Map<String, Resolved> lastByTopic = new ConcurrentHashMap<>();
+    /** Per-thread output buffer and Avro encoder, reused across records (the result is copied out exactly sized). */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    private record Resolved(Schema schema, Target target, DatumWriter<Object> writer) {}
+
+    /** An unsynchronised growable byte buffer the encoder writes into; reset per record. */
+    private static final class Buffer extends OutputStream {
+        byte[] bytes = new byte[4096];
+        int size;
+
+        private void ensure(int extra) {
+            if (size + extra > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + extra));
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+    }
+
+    private static final class Scratch {
+        final Buffer out = new Buffer();
+        BinaryEncoder encoder;
+    }
 
     /** For Kafka's reflective construction; {@link #configure} then creates the registry client. */
     public ConfluentAvroSerializer() {}
@@ -73,6 +114,7 @@ public class ConfluentAvroSerializer<T> implements Serializer<T> {
             ownsClient = true;
         }
         targets.clear();
+        lastByTopic.clear();
     }
 
     static boolean bool(Map<String, ?> configs, String key, boolean dflt) {
@@ -96,29 +138,51 @@ public class ConfluentAvroSerializer<T> implements Serializer<T> {
                     "serializer not configured: set " + SerdeConfig.SCHEMA_REGISTRY_URL);
         }
         Schema schema = schemaOf(data);
-        String subject = strategy.subjectName(topic, isKey, schema);
-        Target target = targets.computeIfAbsent(new SubjectSchema(subject, schema), k -> resolve(subject, schema));
+        Resolved resolved = lastByTopic.get(topic);
+        if (resolved == null || resolved.schema() != schema) {
+            String subject = strategy.subjectName(topic, isKey, schema);
+            Target target = targets.computeIfAbsent(new SubjectSchema(subject, schema), k -> resolve(subject, schema));
+            // a datum converted to another writer schema is generic: its writer is picked per record below
+            resolved = new Resolved(schema, target, target.writerSchema() == schema ? writer(schema, data) : null);
+            // primitives get a fresh Schema object per record: caching them per topic would only churn
+            if (data instanceof GenericContainer) lastByTopic.put(topic, resolved);
+        }
+        Target target = resolved.target();
         Object datum = data instanceof byte[] b ? ByteBuffer.wrap(b) : data;
         if (target.writerSchema() != schema) datum = convert(datum, schema, target.writerSchema());
+        Scratch sc = scratch.get();
+        Buffer out = sc.out;
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-            out.write(0);
+            out.size = 0;
             int id = target.id();
-            out.write(id >>> 24);
-            out.write(id >>> 16);
-            out.write(id >>> 8);
-            out.write(id);
-            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-            writer(target.writerSchema(), datum).write(datum, enc);
+            out.ensure(5);
+            byte[] head = out.bytes;
+            head[0] = 0;
+            head[1] = (byte) (id >>> 24);
+            head[2] = (byte) (id >>> 16);
+            head[3] = (byte) (id >>> 8);
+            head[4] = (byte) id;
+            out.size = 5;
+            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, sc.encoder);
+            sc.encoder = enc;
+            DatumWriter<Object> w = resolved.writer();
+            (w != null ? w : writer(target.writerSchema(), datum)).write(datum, enc);
             enc.flush();
-            return out.toByteArray();
+            byte[] result = Arrays.copyOf(out.bytes, out.size);
+            if (out.bytes.length > MAX_RETAINED) out.bytes = new byte[4096];
+            return result;
         } catch (IOException | RuntimeException e) {
+            sc.encoder = null; // may hold a partial record
+            out.size = 0;
             throw new WireFormatException(
                     WireFormatException.Reason.UNREADABLE_PAYLOAD,
                     "cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(),
                     e);
         }
     }
+
+    /** A per-thread buffer that grew past this (one huge record) is dropped rather than kept. */
+    private static final int MAX_RETAINED = 4 << 20;
 
     static Schema schemaOf(Object data) {
         if (data instanceof GenericContainer c) return c.getSchema();
@@ -139,8 +203,62 @@ public class ConfluentAvroSerializer<T> implements Serializer<T> {
         return writers.computeIfAbsent(
                 schema,
                 s -> datum instanceof SpecificRecord
-                        ? (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(s)
-                        : new GenericDatumWriter<>(s, GenericData.get()));
+                        ? (DatumWriter<Object>) (DatumWriter<?>) new FastSpecificWriter(s)
+                        : new FastGenericWriter(s));
+    }
+
+    /**
+     * Writes an array of floats held in primitive form ({@link FloatValues}, Avro's {@code PrimitivesArrays.FloatArray})
+     * without boxing each element; the bytes are the ones the generic path writes. False when not such an array.
+     */
+    static boolean writeFloats(Schema schema, Object datum, Encoder out) throws IOException {
+        Schema element = schema.getElementType();
+        if (element.getType() != Schema.Type.FLOAT || element.getLogicalType() != null) return false;
+        if (datum instanceof FloatValues f) {
+            int n = f.size();
+            out.writeArrayStart();
+            out.setItemCount(n);
+            for (int i = 0; i < n; i++) {
+                out.startItem();
+                out.writeFloat(f.floatAt(i));
+            }
+            out.writeArrayEnd();
+            return true;
+        }
+        if (datum instanceof PrimitivesArrays.FloatArray f) {
+            int n = f.size();
+            out.writeArrayStart();
+            out.setItemCount(n);
+            for (int i = 0; i < n; i++) {
+                out.startItem();
+                out.writeFloat(f.getFloat(i));
+            }
+            out.writeArrayEnd();
+            return true;
+        }
+        return false;
+    }
+
+    private static final class FastSpecificWriter extends SpecificDatumWriter<Object> {
+        FastSpecificWriter(Schema schema) {
+            super(schema);
+        }
+
+        @Override
+        protected void writeArray(Schema schema, Object datum, Encoder out) throws IOException {
+            if (!writeFloats(schema, datum, out)) super.writeArray(schema, datum, out);
+        }
+    }
+
+    private static final class FastGenericWriter extends GenericDatumWriter<Object> {
+        FastGenericWriter(Schema schema) {
+            super(schema, GenericData.get());
+        }
+
+        @Override
+        protected void writeArray(Schema schema, Object datum, Encoder out) throws IOException {
+            if (!writeFloats(schema, datum, out)) super.writeArray(schema, datum, out);
+        }
     }
 
     private Target resolve(String subject, Schema schema) {

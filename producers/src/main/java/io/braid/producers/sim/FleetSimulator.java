@@ -143,7 +143,6 @@ public final class FleetSimulator {
         final SplittableRandom faultRng;
         final SplittableRandom jitterRng;
         final ArrayDeque<Placed> segments = new ArrayDeque<>();
-        final byte[] frame = new byte[ImageRenderer.BYTES];
         long nextSegmentId;
         long nextSegmentStart;
         long nextChunk;
@@ -284,6 +283,8 @@ public final class FleetSimulator {
         void frame(long n) {
             double nominal = (n + 0.5) * cameraPeriodMs;
             Placed p = locate(nominal, tau, localTick);
+            // rendered into a fresh array: a raw frame is the record's data as is (no copy)
+            byte[] frame = new byte[ImageRenderer.BYTES];
             ImageRenderer.render(p.segment, localTick[0], pixelNoise, frame);
             long seq = frameSeq++;
             Faults f = faults(SimStream.VISION, nominal);
@@ -298,7 +299,7 @@ public final class FleetSimulator {
                 enc = FrameEncoding.RAW_U8;
                 data = upscale(frame, OVERSIZED_SIZE);
             } else {
-                data = enc == FrameEncoding.PNG ? FrameCodec.png(frame, width, height) : frame.clone();
+                data = enc == FrameEncoding.PNG ? FrameCodec.png(frame, width, height) : frame;
                 if (f.malformation == Malformation.WRONG_SHAPE) width = width - 1;
                 if (f.malformation == Malformation.ABSURD_TIMESTAMP) field = absurd(f);
             }

@@ -1,5 +1,6 @@
 package io.braid.producers.sim;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -72,38 +73,61 @@ public final class ImageRenderer {
         return m;
     }
 
+    /** round(v * 255) clamped to 0..255 (Math.round's result, half up). */
     static int toByte(double v) {
-        long q = Math.round(v * 255.0);
+        double x = v * 255.0;
+        // For 1 <= x < 255, x + 0.5 is exact or rounds without crossing an integer, so truncating it is Math.round
+        // (FrameRenderingTest checks that); below 1 (0.49999999999999994 and friends) and NaN take the slow path.
+        if (x >= 1.0 && x < 255.0) return (int) (x + 0.5);
+        if (x >= 255.0) return 255;
+        long q = Math.round(x);
         return (int) Math.max(0, Math.min(255, q));
     }
 
-    /** Renders tick {@code tick} of {@code s} into {@code out} (HWC u8, length 3072) with fresh background noise. */
-    public static void render(Segment s, int tick, SplittableRandom noise, byte[] out) {
-        byte[] m = s.mask(tick);
-        double[] c = Rendering.COLOURS[s.factors().color()];
+    /**
+     * What does not change between the frames of one tick of a segment: the object's pixels in its colours (background
+     * left 0) and the HWC offsets of the background pixels, in row-major order, that get fresh noise per frame.
+     */
+    record Layer(byte[] pixels, int[] background) {}
+
+    static Layer layer(byte[] m, int color) {
+        double[] c = Rendering.COLOURS[color];
         byte onR = (byte) toByte(c[0]), onG = (byte) toByte(c[1]), onB = (byte) toByte(c[2]);
         double f = Rendering.OFF_FACTOR;
         byte offR = (byte) toByte(f * c[0]), offG = (byte) toByte(f * c[1]), offB = (byte) toByte(f * c[2]);
+        byte[] pixels = new byte[BYTES];
+        int[] background = new int[m.length];
+        int n = 0;
         for (int p = 0, o = 0; p < m.length; p++, o += 3) {
             switch (m[p]) {
                 case ON -> {
-                    out[o] = onR;
-                    out[o + 1] = onG;
-                    out[o + 2] = onB;
+                    pixels[o] = onR;
+                    pixels[o + 1] = onG;
+                    pixels[o + 2] = onB;
                 }
                 case OFF -> {
-                    out[o] = offR;
-                    out[o + 1] = offG;
-                    out[o + 2] = offB;
+                    pixels[o] = offR;
+                    pixels[o + 1] = offG;
+                    pixels[o + 2] = offB;
                 }
-                default -> {
-                    byte g =
-                            (byte) toByte(Rendering.BACKGROUND + Rendering.BACKGROUND_NOISE_STD * noise.nextGaussian());
-                    out[o] = g;
-                    out[o + 1] = g;
-                    out[o + 2] = g;
-                }
+                default -> background[n++] = o;
             }
+        }
+        return new Layer(pixels, Arrays.copyOf(background, n));
+    }
+
+    /**
+     * Renders tick {@code tick} of {@code s} into {@code out} (HWC u8, length 3072) with fresh background noise: one
+     * Gaussian draw per background pixel in row-major order.
+     */
+    public static void render(Segment s, int tick, SplittableRandom noise, byte[] out) {
+        Layer l = s.layer(tick);
+        System.arraycopy(l.pixels(), 0, out, 0, BYTES);
+        for (int o : l.background()) {
+            byte g = (byte) toByte(Rendering.BACKGROUND + Rendering.BACKGROUND_NOISE_STD * noise.nextGaussian());
+            out[o] = g;
+            out[o + 1] = g;
+            out[o + 2] = g;
         }
     }
 }

@@ -17,6 +17,7 @@ public final class Segment {
     private final double[] centreX;
     private final double[] centreY;
     private final byte[][] masks;
+    private final ImageRenderer.Layer[] layers;
 
     Segment(long id, SegmentFactors factors, int length, SplittableRandom rng) {
         this.id = id;
@@ -37,6 +38,7 @@ public final class Segment {
             centreY[k] = clampCentre(centreY[k - 1] + rng.nextInt(-1, 2));
         }
         this.masks = new byte[length][];
+        this.layers = new ImageRenderer.Layer[length];
     }
 
     private static double clampCentre(double c) {
@@ -88,5 +90,15 @@ public final class Segment {
             masks[tick] = m;
         }
         return m;
+    }
+
+    /** The tick's object pixels in this segment's colour and its background pixel offsets, computed once. */
+    ImageRenderer.Layer layer(int tick) {
+        ImageRenderer.Layer l = layers[tick];
+        if (l == null) {
+            l = ImageRenderer.layer(mask(tick), factors.color());
+            layers[tick] = l;
+        }
+        return l;
     }
 }
