@@ -37,6 +37,7 @@ public final class LocalWindowJob implements AutoCloseable {
     /** Creates missing topics, builds the job and submits it to a fresh local environment; returns once submitted. */
     public static LocalWindowJob start(KafkaConnection connection, WindowJobOptions options) throws Exception {
         options.validate();
+        if (options.checkpointDir == null) options.checkpointDir = tempCheckpointDir();
         ensureTopics(connection);
         StreamExecutionEnvironment env = localEnvironment(options.parallelism);
         MultimodalWindowJob.configure(env, options);
@@ -44,6 +45,17 @@ public final class LocalWindowJob implements AutoCloseable {
                 .sinkTo(KafkaIO.sinks(connection, options));
         JobClient client = env.executeAsync("braid-multimodal-windows");
         return new LocalWindowJob(client, PipelineVersion.of(options));
+    }
+
+    /** A fresh directory under the system temp dir: the JobManager heap limits in-memory checkpoints to 5 MB. */
+    public static String tempCheckpointDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("braid-checkpoints-")
+                    .toUri()
+                    .toString();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create a checkpoint directory", e);
+        }
     }
 
     /** A local environment with the restart strategy and JVM settings the job expects. */

@@ -15,6 +15,8 @@ import java.io.Serializable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -60,6 +62,13 @@ public final class MultimodalWindowJob {
     public static void configure(StreamExecutionEnvironment env, WindowJobOptions o) {
         env.setParallelism(o.parallelism);
         env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
+        env.getCheckpointConfig().setTolerableCheckpointFailureNumber(3);
+        if (o.checkpointDir != null) {
+            Configuration c = new Configuration();
+            c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir);
+            env.configure(c);
+        }
     }
 
     public static Outputs build(StreamExecutionEnvironment env, Inputs inputs, WindowJobOptions o) {

@@ -151,8 +151,9 @@ public class WindowJobOptions implements Serializable {
     @Option(
             names = "--late-with-value",
             negatable = true,
-            description = "Copy the original bytes of late events into mm.late (default: true).")
-    public boolean lateWithValue = true;
+            description = "Copy the original bytes of late events into mm.late; off by default because it doubles the"
+                    + " buffered window state, and topic/partition/offset always locate the original (default: false).")
+    public boolean lateWithValue = false;
 
     // ---- standardisation and augmentation
     @Option(
@@ -254,6 +255,12 @@ public class WindowJobOptions implements Serializable {
             names = "--checkpoint-interval-ms",
             description = "Checkpoint interval; output is committed on checkpoints (default: ${DEFAULT-VALUE}).")
     public long checkpointIntervalMs = 2000;
+
+    @Option(
+            names = "--checkpoint-dir",
+            description = "Durable checkpoint storage (file:///..., s3://...); local runs default to a temp directory,"
+                    + " a cluster run to the cluster's execution.checkpointing.dir.")
+    public String checkpointDir;
 
     @Option(
             names = "--transaction-timeout-ms",

@@ -30,6 +30,7 @@ final class KafkaTestSupport {
         o.bounded = true;
         o.checkpointIntervalMs = 500;
         o.parallelism = 2;
+        o.checkpointDir = LocalWindowJob.tempCheckpointDir();
         return o;
     }
 

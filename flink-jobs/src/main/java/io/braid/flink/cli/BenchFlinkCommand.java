@@ -99,6 +99,7 @@ public final class BenchFlinkCommand implements Callable<Integer> {
             o.groupId = "braid-bench-" + run;
             o.transactionalIdPrefix = "braid-bench-" + run;
             o.bounded = true;
+            o.checkpointDir = LocalWindowJob.tempCheckpointDir();
             o.parallelism = parallelism;
             o.deliveryGuarantee = guarantee;
             o.validate();

@@ -21,7 +21,9 @@ public final class InputWatermarks {
                         Duration.ofMillis(o.outOfOrdernessMs))
                 .withTimestampAssigner(new EventTime())
                 .withIdleness(Duration.ofMillis(o.idlenessMs));
-        if (o.alignmentMaxDriftMs > 0) {
+        // Bounded (replay) runs skip split alignment: the Kafka split reader fails with "No current assignment for
+        // partition" when alignment resumes a split that has already reached its stopping offset.
+        if (o.alignmentMaxDriftMs > 0 && !o.bounded) {
             s = s.withWatermarkAlignment(
                     ALIGNMENT_GROUP, Duration.ofMillis(o.alignmentMaxDriftMs), Duration.ofMillis(o.alignmentUpdateMs));
         }
