@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -103,6 +104,12 @@ public final class ProduceRunner {
         long wallStart = System.nanoTime();
         long nextReport = progressEveryMs;
         long lastReportRecords = 0, lastReportBytes = 0, lastReportNs = wallStart;
+        Callback onAck = (m, ex) -> {
+            if (ex != null) {
+                errors.incrementAndGet();
+                firstError.compareAndSet(null, ex.toString());
+            }
+        };
         for (SimEvent e = sim.next(); e != null && !stopped; e = sim.next()) {
             int s = e.stream().ordinal();
             byte[] value = serializer.serialize(topics[s], e.record());
@@ -114,13 +121,7 @@ public final class ProduceRunner {
                 long waitNs = dueNs - System.nanoTime();
                 if (waitNs > 0) Thread.sleep(waitNs / 1_000_000L, (int) (waitNs % 1_000_000L));
             }
-            producer.send(
-                    new ProducerRecord<>(topics[s], null, e.kafkaTimestamp(), keys[e.robot()], value), (m, ex) -> {
-                        if (ex != null) {
-                            errors.incrementAndGet();
-                            firstError.compareAndSet(null, ex.toString());
-                        }
-                    });
+            producer.send(new ProducerRecord<>(topics[s], null, e.kafkaTimestamp(), keys[e.robot()], value), onAck);
             records[s]++;
             bytes[s] += value.length;
             if (tap != null) tap.sent(e.stream(), e.robot(), value.length);

@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,23 +67,25 @@ public final class BenchProduceCommand implements Callable<Integer> {
 
     @Option(
             names = "--duration",
-            defaultValue = "120s",
+            defaultValue = "600s",
             converter = Durations.Converter.class,
-            description = "Simulated event time per measured run. Default: ${DEFAULT-VALUE}.")
+            description = "Simulated event time per measured run (600s x 16 robots: about 200k records, 320 MB,"
+                    + " several seconds of sending). Default: ${DEFAULT-VALUE}.")
     long durationMs;
 
     @Option(
             names = "--warmup",
-            defaultValue = "60s",
+            defaultValue = "300s",
             converter = Durations.Converter.class,
             description = "Simulated event time of the warm-up runs (0 = none). Default: ${DEFAULT-VALUE}.")
     long warmupMs;
 
     @Option(
             names = "--rounds",
-            defaultValue = "2",
-            description =
-                    "Measured rounds, alternating simulator and raw; the best of each counts. Default: ${DEFAULT-VALUE}.")
+            defaultValue = "3",
+            description = "Measured rounds; each runs render-only, simulator and raw (simulator and raw in alternating"
+                    + " order); medians count, raw_ratio is the median of the per-round ratios."
+                    + " Default: ${DEFAULT-VALUE}.")
     int rounds;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
@@ -136,57 +139,87 @@ public final class BenchProduceCommand implements Callable<Integer> {
                 .validate();
     }
 
+    /** Stream, robot and value size of every record a simulator run sent, as flat ints (cheap to record). */
+    static final class Trace {
+        int[] data = new int[3 * 1024];
+        int size;
+
+        void add(int stream, int robot, int bytes) {
+            if (3 * size + 3 > data.length) data = Arrays.copyOf(data, data.length * 2);
+            int i = 3 * size++;
+            data[i] = stream;
+            data[i + 1] = robot;
+            data[i + 2] = bytes;
+        }
+    }
+
     /** One measured simulator run; returns {records, bytes, nanos} and fills the size trace. */
-    private long[] simulated(Map<String, Object> props, Map<String, Object> serde, long duration, List<int[]> trace)
+    private long[] simulated(Map<String, Object> props, Map<String, Object> serde, long duration, Trace trace)
             throws Exception {
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(props);
                 ConfluentAvroSerializer<Object> ser = new ConfluentAvroSerializer<>(null, serde, false)) {
             ProduceRunner runner = new ProduceRunner(options(duration), producer, ser, false, 0, null)
                     .topics(s -> "bench.sim." + Topics.of(s));
-            if (trace != null) runner.tap((s, r, n) -> trace.add(new int[] {s.ordinal(), r, n}));
+            runner.tap((s, r, n) -> trace.add(s.ordinal(), r, n));
             long t0 = System.nanoTime();
-            ProduceRunner.Result r = runner.run();
+            ProduceRunner.Result r = runner.run(); // ends with producer.flush(): every record acknowledged
             long ns = System.nanoTime() - t0;
             if (r.errors() > 0) throw new IllegalStateException("sends failed: " + r.firstError());
             return new long[] {r.totalRecords(), r.totalBytes(), ns};
         }
     }
 
-    /** KafkaProducer alone: the same sizes, topics and keys as the trace, payloads prepared up front. */
-    private static long[] raw(Map<String, Object> props, List<int[]> trace) {
+    /**
+     * KafkaProducer alone: the same sizes, topics and keys as the trace, payloads prepared up front. Timed like the
+     * simulator run: from the first send to the end of flush, producer creation and close outside.
+     */
+    private static long[] raw(Map<String, Object> props, Trace trace) {
         SimStream[] streams = SimStream.values();
         String[] topics = new String[streams.length];
         for (SimStream s : streams) topics[s.ordinal()] = "bench.raw." + Topics.of(s);
         Map<Integer, byte[]> payloads = new HashMap<>();
         SplittableRandom rng = new SplittableRandom(1);
-        Map<Integer, byte[]> keys = new HashMap<>();
-        for (int[] t : trace) {
-            payloads.computeIfAbsent(t[2], n -> {
-                byte[] b = new byte[n];
+        int n = trace.size;
+        int[] t = trace.data;
+        byte[][] values = new byte[n][];
+        byte[][] keys = new byte[n][];
+        Map<Integer, byte[]> keyOf = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            values[i] = payloads.computeIfAbsent(t[3 * i + 2], size -> {
+                byte[] b = new byte[size];
                 rng.nextBytes(b);
                 return b;
             });
-            keys.computeIfAbsent(t[1], r -> FleetSimulator.sourceId(r).getBytes(StandardCharsets.UTF_8));
+            keys[i] = keyOf.computeIfAbsent(
+                    t[3 * i + 1], r -> FleetSimulator.sourceId(r).getBytes(StandardCharsets.UTF_8));
         }
         long bytes = 0;
-        long t0 = System.nanoTime();
+        long[] errors = new long[1];
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (int[] t : trace) {
-                producer.send(new ProducerRecord<>(topics[t[0]], null, keys.get(t[1]), payloads.get(t[2])));
-                bytes += t[2];
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(topics[t[3 * i]], null, keys[i], values[i]), (m, ex) -> {
+                    if (ex != null) errors[0]++;
+                });
+                bytes += values[i].length;
             }
             producer.flush();
+            long ns = System.nanoTime() - t0;
+            if (errors[0] > 0) throw new IllegalStateException(errors[0] + " raw sends failed");
+            return new long[] {n, bytes, ns};
         }
-        return new long[] {trace.size(), bytes, System.nanoTime() - t0};
     }
 
     /** Render + serialize only (no Kafka), to show where time goes. */
     private long[] renderOnly(Map<String, Object> serde, long duration) {
         try (ConfluentAvroSerializer<Object> ser = new ConfluentAvroSerializer<>(null, serde, false)) {
             FleetSimulator sim = new FleetSimulator(options(duration));
+            SimStream[] streams = SimStream.values();
+            String[] topics = new String[streams.length];
+            for (SimStream s : streams) topics[s.ordinal()] = "bench.sim." + Topics.of(s);
             long n = 0, bytes = 0, t0 = System.nanoTime();
             for (SimEvent e = sim.next(); e != null; e = sim.next()) {
-                bytes += ser.serialize("bench.sim." + Topics.of(e.stream()), e.record()).length;
+                bytes += ser.serialize(topics[e.stream().ordinal()], e.record()).length;
                 n++;
             }
             return new long[] {n, bytes, System.nanoTime() - t0};
@@ -209,48 +242,90 @@ public final class BenchProduceCommand implements Callable<Integer> {
             TopicCatalog.ensure(admin, specs);
         }
         if (warmupMs > 0) {
-            System.err.println("bench produce: warm-up");
-            List<int[]> warm = new ArrayList<>();
+            System.err.println("bench produce: warm-up (" + warmupMs / 1000 + " s of event time)");
+            Trace warm = new Trace();
+            renderOnly(serde, warmupMs);
             simulated(props, serde, warmupMs, warm);
             raw(props, warm);
         }
-        System.err.println("bench produce: render + serialize only");
-        long[] render = renderOnly(serde, durationMs);
-        long[] sim = null, raw = null;
-        for (int round = 1; round <= rounds; round++) {
-            System.err.println("bench produce: round " + round + ": simulator -> Kafka");
-            List<int[]> trace = new ArrayList<>();
-            long[] s = simulated(props, serde, durationMs, trace);
-            System.err.println("bench produce: round " + round + ": KafkaProducer byte[] with the same sizes");
-            long[] r = raw(props, trace);
-            if (sim == null || s[2] < sim[2]) sim = s;
-            if (raw == null || r[2] < raw[2]) raw = r;
-        }
-
-        double simEps = sim[0] / (sim[2] / 1e9), simMbs = sim[1] / 1e6 / (sim[2] / 1e9);
-        double rawEps = raw[0] / (raw[2] / 1e9), rawMbs = raw[1] / 1e6 / (raw[2] / 1e9);
-        double renderEps = render[0] / (render[2] / 1e9), renderMbs = render[1] / 1e6 / (render[2] / 1e9);
+        List<long[]> renders = new ArrayList<>(), sims = new ArrayList<>(), raws = new ArrayList<>();
         out.printf(
-                "bench produce: %d robots, %.0f s of event time (%d records, %.1f MB, mean %.0f B/record), %s frames,"
-                        + " %d cores%n",
-                robots,
-                durationMs / 1000.0,
-                sim[0],
-                sim[1] / 1e6,
-                sim[1] / (double) sim[0],
-                frameEncoding,
-                Runtime.getRuntime().availableProcessors());
-        out.printf("%-40s %10s %10s %10s %12s %9s%n", "run", "records", "MB", "seconds", "records/s", "MB/s");
-        row(out, "simulator render + serialize (no Kafka)", render, renderEps, renderMbs);
-        row(out, "simulator -> Kafka", sim, simEps, simMbs);
-        row(out, "KafkaProducer byte[] (same sizes)", raw, rawEps, rawMbs);
-        double ratio = simEps / rawEps;
+                "bench produce: %d robots, %.0f s of event time per run, %s frames, %d cores, %d rounds%n",
+                robots, durationMs / 1000.0, frameEncoding, Runtime.getRuntime().availableProcessors(), rounds);
+        out.printf(
+                "%-6s %-40s %10s %10s %10s %12s %9s%n",
+                "round", "run", "records", "MB", "seconds", "records/s", "MB/s");
+        for (int round = 1; round <= rounds; round++) {
+            System.err.println("bench produce: round " + round + ": render + serialize only");
+            long[] render = renderOnly(serde, durationMs);
+            Trace trace = new Trace();
+            long[] sim, raw;
+            if (round % 2 == 1) {
+                System.err.println("bench produce: round " + round + ": simulator -> Kafka, then raw");
+                sim = simulated(props, serde, durationMs, trace);
+                raw = raw(props, trace);
+            } else {
+                // raw needs the simulator's sizes: replay the previous round's trace (same seed: same sizes)
+                System.err.println("bench produce: round " + round + ": raw, then simulator -> Kafka");
+                raw = raw(props, lastTrace);
+                sim = simulated(props, serde, durationMs, trace);
+                if (trace.size != lastTrace.size) throw new IllegalStateException("simulator runs differ in size");
+            }
+            lastTrace = trace;
+            renders.add(render);
+            sims.add(sim);
+            raws.add(raw);
+            String r = String.valueOf(round);
+            row(out, r, "simulator render + serialize (no Kafka)", render);
+            row(out, r, "simulator -> Kafka", sim);
+            row(out, r, "KafkaProducer byte[] (same sizes)", raw);
+            out.printf("%-6s %-40s %10.3f%n", r, "ratio simulator / raw (records/s)", rate(sim) / rate(raw));
+            out.flush();
+        }
+        long[] sim = medianRun(sims), raw = medianRun(raws), render = medianRun(renders);
+        double[] ratios = new double[rounds];
+        for (int i = 0; i < rounds; i++) ratios[i] = rate(sims.get(i)) / rate(raws.get(i));
+        double ratio = median(ratios);
+        double simEps = rate(sim), simMbs = sim[1] / 1e6 / (sim[2] / 1e9);
+        out.printf(
+                "bench produce: medians over %d rounds (%d records, %.1f MB, mean %.0f B/record per run)%n",
+                rounds, sim[0], sim[1] / 1e6, sim[1] / (double) sim[0]);
+        row(out, "median", "simulator render + serialize (no Kafka)", render);
+        row(out, "median", "simulator -> Kafka", sim);
+        row(out, "median", "KafkaProducer byte[] (same sizes)", raw);
+        out.printf(
+                "%-6s %-40s %10s%n",
+                "",
+                "per-round ratios",
+                Arrays.stream(ratios).mapToObj(x -> String.format("%.3f", x)).toList());
         out.printf("RESULT produce events_per_s=%.0f mb_per_s=%.2f raw_ratio=%.3f%n", simEps, simMbs, ratio);
         out.flush();
         return 0;
     }
 
-    private static void row(PrintWriter out, String name, long[] r, double eps, double mbs) {
-        out.printf("%-40s %10d %10.1f %10.2f %12.0f %9.2f%n", name, r[0], r[1] / 1e6, r[2] / 1e9, eps, mbs);
+    private Trace lastTrace;
+
+    private static double rate(long[] run) {
+        return run[0] / (run[2] / 1e9);
+    }
+
+    /** The run with the median time (the upper middle one for an even count). */
+    private static long[] medianRun(List<long[]> runs) {
+        List<long[]> sorted = new ArrayList<>(runs);
+        sorted.sort((a, b) -> Long.compare(a[2], b[2]));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    private static void row(PrintWriter out, String round, String name, long[] r) {
+        out.printf(
+                "%-6s %-40s %10d %10.1f %10.2f %12.0f %9.2f%n",
+                round, name, r[0], r[1] / 1e6, r[2] / 1e9, rate(r), r[1] / 1e6 / (r[2] / 1e9));
     }
 }
