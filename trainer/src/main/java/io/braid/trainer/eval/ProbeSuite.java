@@ -21,7 +21,47 @@ import java.util.function.ToIntFunction;
 public final class ProbeSuite {
     public record Probe(String name, int classes, ToIntFunction<SegmentFactors> label) {}
 
-    public record Row(String name, int classes, double chance, double ceiling, double score, double c) {}
+    /**
+     * One probe result. {@code oracleProbe}: the same probe on the one-hot oracle code; {@code additiveBound}: the best
+     * balanced accuracy any additive code can reach (only accuracy above it is evidence of synergy, §6.6).
+     */
+    public record Row(
+            String name,
+            int classes,
+            double chance,
+            double oracleProbe,
+            double additiveBound,
+            double score,
+            double c) {}
+
+    /** S2's additive bound from methods.md §6.6 (numerical search over additive scorers, a lower bound of the max). */
+    public static final double S2_ADDITIVE_BOUND = 0.625;
+
+    /**
+     * Exact search of the S1 additive bound on the balanced probe distribution: scores a(rhythm) + b(colour) with
+     * a, b ∈ {0..3}^4 and the best threshold; cells weighted 1/8 (match) and 1/24 (mismatch) as in the probe sets.
+     */
+    public static double s1AdditiveBound(int[] pi) {
+        double best = 0.5;
+        int[] a = new int[4], b = new int[4];
+        for (int ai = 0; ai < 256; ai++) {
+            for (int k = 0, v = ai; k < 4; k++, v /= 4) a[k] = v % 4;
+            for (int bi = 0; bi < 256; bi++) {
+                for (int k = 0, v = bi; k < 4; k++, v /= 4) b[k] = v % 4;
+                for (int t = 0; t <= 7; t++) {
+                    double tpr = 0, tnr = 0;
+                    for (int r = 0; r < 4; r++)
+                        for (int c = 0; c < 4; c++) {
+                            boolean pos = a[r] + b[c] >= t;
+                            if (c == pi[r]) tpr += pos ? 0.25 : 0;
+                            else tnr += pos ? 0 : 1.0 / 12;
+                        }
+                    best = Math.max(best, (tpr + tnr) / 2);
+                }
+            }
+        }
+        return best;
+    }
 
     public record Sets(Windows pretrain, Windows probeTrain, Windows probeTest, int[] colorMap) {}
 
@@ -120,7 +160,13 @@ public final class ProbeSuite {
             for (int k = 0; k < probes.size(); k++) {
                 Probe p = probes.get(k);
                 double[] s = fs.get(k).get(), c = cs.get(k).get();
-                rows.add(new Row(p.name(), p.classes(), 1.0 / p.classes(), c[0], s[0], s[1]));
+                double bound =
+                        switch (p.name()) {
+                            case "S1" -> s1AdditiveBound(sets.colorMap());
+                            case "S2" -> S2_ADDITIVE_BOUND;
+                            default -> 1.0;
+                        };
+                rows.add(new Row(p.name(), p.classes(), 1.0 / p.classes(), c[0], bound, s[0], s[1]));
             }
             return rows;
         } finally {

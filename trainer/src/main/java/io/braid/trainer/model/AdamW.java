@@ -51,13 +51,16 @@ public final class AdamW {
         int i = 0;
         double norm2;
         try {
-            NDArray total = null;
+            // gradients (and anything computed from them) live in the parameters' long-lived manager: close every
+            // intermediate here, or it leaks once per step (djl.md §5.2)
+            norm2 = 0;
             for (String name : names) {
                 grads[i] = ps.get(name).getGradient();
-                NDArray s = grads[i++].square().sum();
-                total = total == null ? s : total.add(s);
+                try (NDArray sq = grads[i++].square();
+                        NDArray sum = sq.sum()) {
+                    norm2 += sum.getFloat();
+                }
             }
-            norm2 = total == null ? 0 : total.getFloat();
             if (!Double.isFinite(norm2)) {
                 if (skipped++ == 0) reportNonFinite(names, grads);
                 for (String name : names) JniUtils.zeroGrad((PtNDArray) ps.get(name));
@@ -100,8 +103,10 @@ public final class AdamW {
         StringBuilder sb = new StringBuilder("non-finite gradients in:");
         int i = 0;
         for (String name : names) {
-            float v = grads[i++].abs().sum().getFloat();
-            if (!Float.isFinite(v)) sb.append(' ').append(name);
+            try (NDArray abs = grads[i++].abs();
+                    NDArray sum = abs.sum()) {
+                if (!Float.isFinite(sum.getFloat())) sb.append(' ').append(name);
+            }
         }
         System.err.println(sb);
     }
