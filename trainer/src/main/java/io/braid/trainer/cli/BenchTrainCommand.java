@@ -192,6 +192,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
         return timed[timed.length / 2];
     }
 
+    /**
+     * [RSS start, RSS end, native start, native end] in MB, where native = RSS − committed Java heap, each taken after
+     * a GC: RSS alone also grows while the JVM expands its heap before collecting (DJL creates small wrapper objects
+     * per op), which is not native memory.
+     */
     double[] longRun(Windows data) {
         try (NDManager manager = NDManager.newBaseManager();
                 MultimodalModel model = MultimodalModel.create(cfg("comm", seed), manager)) {
@@ -199,15 +204,26 @@ public final class BenchTrainCommand implements Callable<Integer> {
             Pretrainer t = new Pretrainer(model, manager, new Pretrainer.Options(1, 64, 1e-3, 1e-2, seed, 1));
             AdamW opt = new AdamW(model.params(), 1e-3, 1e-2);
             for (int i = 0; i < 20; i++) t.step(batches.get(i % batches.size()), opt);
-            double start = rssMb();
-            System.err.printf(Locale.ROOT, "long run: step 0 RSS %.0f MB%n", start);
+            double[] start = memory();
+            System.err.printf(Locale.ROOT, "long run: step 0 RSS %.0f MB, native %.0f MB%n", start[0], start[1]);
+            double[] end = start;
             for (int i = 0; i < longSteps; i++) {
                 t.step(batches.get(i % batches.size()), opt);
-                if ((i + 1) % 100 == 0)
-                    System.err.printf(Locale.ROOT, "long run: step %d RSS %.0f MB%n", i + 1, rssMb());
+                if ((i + 1) % 100 == 0) {
+                    end = memory();
+                    System.err.printf(
+                            Locale.ROOT, "long run: step %d RSS %.0f MB, native %.0f MB%n", i + 1, end[0], end[1]);
+                }
             }
-            return new double[] {start, rssMb()};
+            return new double[] {start[0], end[0], start[1], end[1]};
         }
+    }
+
+    /** [RSS, RSS − committed heap] after a GC, MB. */
+    static double[] memory() {
+        System.gc();
+        double rss = rssMb();
+        return new double[] {rss, rss - Runtime.getRuntime().totalMemory() / 1048576.0};
     }
 
     static double matmulFlops() {
