@@ -62,7 +62,6 @@ public final class MultimodalWindowJob {
     public static void configure(StreamExecutionEnvironment env, WindowJobOptions o) {
         env.setParallelism(o.parallelism);
         env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
-        env.getCheckpointConfig().setTolerableCheckpointFailureNumber(3);
         if (o.checkpointDir != null) {
             Configuration c = new Configuration();
             c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");

@@ -273,6 +273,11 @@ public class WindowJobOptions implements Serializable {
             description = "Prefix of the sinks' transactional ids (default: ${DEFAULT-VALUE}).")
     public String transactionalIdPrefix = "braid-mm";
 
+    @Option(
+            names = "--transaction-naming",
+            description = "Kafka sink transaction naming: INCREMENTING or POOLING (default: ${DEFAULT-VALUE}).")
+    public String transactionNaming = "POOLING";
+
     @Option(names = "--group-id", description = "Consumer group id used to commit offsets (default: ${DEFAULT-VALUE}).")
     public String groupId = "braid-flink-windows";
 

@@ -60,9 +60,13 @@ final class KafkaTestSupport {
 
     /** Every committed record of a topic. */
     static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
+        return read(bootstrap, topic, "read_committed");
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, String isolation) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
-        p.put("isolation.level", "read_committed");
+        p.put("isolation.level", isolation);
         p.put("enable.auto.commit", "false");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c =

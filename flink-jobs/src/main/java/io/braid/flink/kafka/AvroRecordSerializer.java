@@ -7,9 +7,15 @@ import io.braid.avro.TrainingPair;
 import io.braid.serde.ConfluentAvroSerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -17,7 +23,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes one output record type in the Confluent wire format, keyed by source id, stamped with its event time (window
  * end) rather than wall-clock time so that replays produce identical records.
  */
-public final class AvroRecordSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
+public final class AvroRecordSerializer<T extends SpecificRecord>
+        implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
     private static final long serialVersionUID = 1L;
 
     private final String topic;
@@ -40,6 +47,12 @@ public final class AvroRecordSerializer<T extends SpecificRecord> implements Kaf
         if (serializer == null) open(null, context);
         byte[] value = serializer.serialize(topic, element);
         return new ProducerRecord<>(topic, null, timestampOf(element), keyOf(element), value);
+    }
+
+    /** The target topic, which the sink's POOLING transaction naming needs to know. */
+    @Override
+    public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+        return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));
     }
 
     static byte[] keyOf(Object r) {

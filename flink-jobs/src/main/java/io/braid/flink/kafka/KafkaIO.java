@@ -79,6 +79,8 @@ public final class KafkaIO {
                 .setRecordSerializer(new AvroRecordSerializer<T>(topic, c.serdeConfig()))
                 .setDeliveryGuarantee(DeliveryGuarantee.valueOf(o.deliveryGuarantee.name()))
                 .setTransactionalIdPrefix(o.transactionalIdPrefix + "-" + name)
+                .setTransactionNamingStrategy(
+                        org.apache.flink.connector.kafka.sink.TransactionNamingStrategy.valueOf(o.transactionNaming))
                 .build();
     }
 
