@@ -38,6 +38,7 @@ public final class LocalWindowJob implements AutoCloseable {
     public static LocalWindowJob start(KafkaConnection connection, WindowJobOptions options) throws Exception {
         options.validate();
         if (options.checkpointDir == null) options.checkpointDir = tempCheckpointDir();
+        options.transactionalIdPrefix = runPrefix(options.transactionalIdPrefix);
         ensureTopics(connection);
         StreamExecutionEnvironment env = localEnvironment(options.parallelism);
         MultimodalWindowJob.configure(env, options);
@@ -45,6 +46,19 @@ public final class LocalWindowJob implements AutoCloseable {
                 .sinkTo(KafkaIO.sinks(connection, options));
         JobClient client = env.executeAsync("braid-multimodal-windows");
         return new LocalWindowJob(client, PipelineVersion.of(options));
+    }
+
+    /**
+     * The transactional id prefix of one local run. A local run always starts from scratch (it is never restored from a
+     * checkpoint), so when the default prefix is kept it gets a per-run suffix: two local jobs on one broker (a demo
+     * next to {@code ./braid flink-job}) would otherwise share transactional ids, and each start would fence the
+     * other's producers and abort its open transactions. An explicitly chosen prefix is used as given.
+     */
+    static String runPrefix(String prefix) {
+        if (!WindowJobOptions.DEFAULT_TRANSACTIONAL_ID_PREFIX.equals(prefix)) return prefix;
+        return prefix + "-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+                + Integer.toString(
+                        java.util.concurrent.ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
     }
 
     /** A fresh directory under the system temp dir: the JobManager heap limits in-memory checkpoints to 5 MB. */

@@ -270,8 +270,13 @@ public class WindowJobOptions implements Serializable {
 
     @Option(
             names = "--transactional-id-prefix",
-            description = "Prefix of the sinks' transactional ids (default: ${DEFAULT-VALUE}).")
-    public String transactionalIdPrefix = "braid-mm";
+            description = "Prefix of the sinks' transactional ids; must differ between jobs that run at the same time"
+                    + " on one Kafka cluster, and stay the same when a job is restored from a checkpoint or savepoint."
+                    + " Local runs (flink-job, demo) that keep the default get a per-run suffix"
+                    + " (default: ${DEFAULT-VALUE}).")
+    public String transactionalIdPrefix = DEFAULT_TRANSACTIONAL_ID_PREFIX;
+
+    public static final String DEFAULT_TRANSACTIONAL_ID_PREFIX = "braid-mm";
 
     @Option(
             names = "--transaction-naming",

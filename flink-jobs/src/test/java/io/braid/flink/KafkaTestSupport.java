@@ -49,11 +49,17 @@ final class KafkaTestSupport {
         p.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(p)) {
             List<TopicSpec> specs = new ArrayList<>();
-            for (String t : List.of(
-                    o.sensorTopic, o.visionTopic, o.textTopic, o.windowsTopic, o.trainTopic, o.lateTopic, o.dlqTopic)) {
+            // The simulator's events (and so the input records' timestamps) start on 2025-01-01: with the broker's
+            // default 7-day retention, its first retention pass (30 s after start-up) would delete the inputs.
+            Map<String, String> keep = Map.of("retention.ms", "-1");
+            for (String t : List.of(o.sensorTopic, o.visionTopic, o.textTopic)) {
+                specs.add(new TopicSpec(t, 2, (short) 1, keep));
+            }
+            specs.add(new TopicSpec(TopicCatalog.LABELS, 2, (short) 1, keep));
+            // The outputs keep the broker's default retention: the job stamps them with the time of writing.
+            for (String t : List.of(o.windowsTopic, o.trainTopic, o.lateTopic, o.dlqTopic)) {
                 specs.add(new TopicSpec(t, 2, (short) 1, Map.of()));
             }
-            specs.add(new TopicSpec(TopicCatalog.LABELS, 2, (short) 1, Map.of()));
             TopicCatalog.ensure(admin, specs);
         }
     }

@@ -107,7 +107,10 @@ public final class BenchFlinkCommand implements Callable<Integer> {
             KafkaConnection c = new KafkaConnection(bs, reg);
             createTopics(c, o, passTopic);
 
+            // Event time (and so the input records' timestamps) starts now: the simulator's fixed default start
+            // (2025-01-01) is older than the topics' retention, and the broker would delete the inputs mid-run.
             SimulatorOptions sim = new SimulatorOptions()
+                    .startTimeMs(System.currentTimeMillis() / 1000 * 1000)
                     .robots(robots)
                     .seed(seed)
                     .durationMs(durationS * 1000)

@@ -20,8 +20,15 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes one output record type in the Confluent wire format, keyed by source id, stamped with its event time (window
- * end) rather than wall-clock time so that replays produce identical records.
+ * Writes one output record type in the Confluent wire format, keyed by source id. The value carries the event time
+ * (window start/end, event time, failure time) and is byte-identical across replays; the Kafka record timestamp is left
+ * to the producer, i.e. the wall-clock time at which the record is written.
+ *
+ * <p>Why not the event time: Kafka's time-based retention ({@code retention.ms}, 7 days on the derived topics) measures
+ * a record's age from its timestamp. Replaying or backfilling input older than the retention (the simulator's default
+ * start is 2025-01-01) would stamp the output with an already-expired time, and the broker's next retention pass
+ * deletes the oldest segments of the output topic: the committed output silently loses its first records even though
+ * every transaction committed.
  */
 public final class AvroRecordSerializer<T extends SpecificRecord>
         implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
@@ -45,8 +52,12 @@ public final class AvroRecordSerializer<T extends SpecificRecord>
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
         if (serializer == null) open(null, context);
-        byte[] value = serializer.serialize(topic, element);
-        return new ProducerRecord<>(topic, null, timestampOf(element), keyOf(element), value);
+        return record(topic, element, serializer.serialize(topic, element));
+    }
+
+    /** The record for one serialized element: keyed by source id, no explicit timestamp (the producer stamps it). */
+    static ProducerRecord<byte[], byte[]> record(String topic, Object element, byte[] value) {
+        return new ProducerRecord<>(topic, null, null, keyOf(element), value);
     }
 
     /** The target topic, which the sink's POOLING transaction naming needs to know. */
@@ -64,14 +75,6 @@ public final class AvroRecordSerializer<T extends SpecificRecord>
             return d.getKey() == null ? null : bytes(d.getKey());
         } else return null;
         return k.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static Long timestampOf(Object r) {
-        if (r instanceof MultimodalWindow w) return w.getWindowEnd().toEpochMilli();
-        if (r instanceof TrainingPair p) return p.getWindowEnd().toEpochMilli();
-        if (r instanceof LateEvent l) return l.getEventTime().toEpochMilli();
-        if (r instanceof DeadLetter d) return d.getFailedAt().toEpochMilli();
-        return null;
     }
 
     private static byte[] bytes(java.nio.ByteBuffer b) {
