@@ -6,6 +6,7 @@ import io.braid.producers.sim.SegmentFactors;
 import io.braid.text.Tokenizer;
 import io.braid.trainer.Features;
 import io.braid.trainer.Pretrainer;
+import io.braid.trainer.data.Augmenter;
 import io.braid.trainer.data.Windows;
 import io.braid.trainer.eval.ProbeSuite;
 import io.braid.trainer.model.Batch;
@@ -81,6 +82,59 @@ public final class EvalCommand implements Callable<Integer> {
                     + " to CPU contention than OpenMP barriers over shared cores (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(
+            names = "--brightness",
+            defaultValue = "0.4",
+            description = "image ColorJitter brightness strength in pre-training (default: ${DEFAULT-VALUE})")
+    double brightness;
+
+    @Option(
+            names = "--contrast",
+            defaultValue = "0.4",
+            description = "image ColorJitter contrast strength in pre-training (default: ${DEFAULT-VALUE})")
+    double contrast;
+
+    @Option(
+            names = "--saturation",
+            defaultValue = "0.4",
+            description = "image ColorJitter saturation strength in pre-training (default: ${DEFAULT-VALUE})")
+    double saturation;
+
+    @Option(
+            names = "--hue",
+            defaultValue = "0.1",
+            description =
+                    "image ColorJitter hue strength (fraction of a turn) in pre-training (default: ${DEFAULT-VALUE})")
+    double hue;
+
+    @Option(
+            names = "--jitter-p",
+            defaultValue = "0.8",
+            description = "probability of the image ColorJitter in pre-training (default: ${DEFAULT-VALUE})")
+    double jitterP;
+
+    @Option(
+            names = "--grayscale-p",
+            defaultValue = "0.2",
+            description = "image RandomGrayscale probability in pre-training (default: ${DEFAULT-VALUE})")
+    double grayscaleP;
+
+    @Option(
+            names = "--comm-full-weight",
+            defaultValue = "1",
+            description = "CoMM: weight w of the full multimodal term, loss = (sum_i L_i + w L_full) / (3 + w)"
+                    + " (default: ${DEFAULT-VALUE})")
+    double commFullWeight;
+
+    @Option(names = "--d", defaultValue = "64", description = "embedding / fusion width (default: ${DEFAULT-VALUE})")
+    int d;
+
+    @Option(
+            names = "--fusion-layers",
+            defaultValue = "1",
+            description = "CoMM fusion transformer layers (default: ${DEFAULT-VALUE})")
+    int fusionLayers;
+
     @Override
     public Integer call() throws Exception {
         TorchThreads.set(threads);
@@ -93,15 +147,25 @@ public final class EvalCommand implements Callable<Integer> {
                 "eval %s: device %s, %d/%d/%d ticks, %d epochs, batch %d, lr %g, wd %g, seed %d%n",
                 objective, Engine.getInstance().defaultDevice(), pre, ptr, pte, ep, batch, lr, wd, seed);
         ProbeSuite.Sets sets = ProbeSuite.generate(seed, pre, ptr, pte);
-        ModelConfig cfg =
-                ModelConfig.defaults(objective, Tokenizer.defaultTokenizer().vocabularySize(), seed);
+        ModelConfig cfg = ModelConfig.defaults(
+                        objective, Tokenizer.defaultTokenizer().vocabularySize(), seed)
+                .withComm(d, fusionLayers, commFullWeight);
+        Augmenter.ImageColour colour =
+                new Augmenter.ImageColour(brightness, contrast, saturation, hue, jitterP, grayscaleP);
+        System.err.printf(
+                Locale.ROOT,
+                "d %d, fusion layers %d, CoMM full-term weight %g, image colour %s%n",
+                d,
+                fusionLayers,
+                commFullWeight,
+                colour);
         long t0 = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
                 MultimodalModel model = MultimodalModel.create(cfg, manager)) {
             ProgressBar bar = new ProgressBar();
             Pretrainer trainer = new Pretrainer(
                     model, manager, new Pretrainer.Options(ep, batch, lr, wd, seed, Math.max(1, ep / 4)));
-            Windows pw = sets.pretrain();
+            Windows pw = sets.pretrain().imageColour(colour);
             trainer.train(
                     pw,
                     ModelConfig.DIMML.equals(objective) ? i -> taskC(pw.factors[i]) : null,

@@ -13,6 +13,16 @@ public final class Augmenter {
 
     private Augmenter() {}
 
+    /**
+     * Colour part of the image augmentation: ColorJitter strengths (brightness, contrast, saturation: factor ~ U[1−s,
+     * 1+s]; hue: shift ~ U[−h, h] of a turn), the probability of applying the jitter, and the RandomGrayscale
+     * probability. {@link #DEFAULT} is methods.md §6.7 (SimCLR set: 0.4, 0.4, 0.4, 0.1, p 0.8, grayscale p 0.2).
+     */
+    public record ImageColour(
+            double brightness, double contrast, double saturation, double hue, double jitterP, double grayscaleP) {
+        public static final ImageColour DEFAULT = new ImageColour(0.4, 0.4, 0.4, 0.1, 0.8, 0.2);
+    }
+
     /** Sensor (C, T) standardised: N(0, 0.1²) noise with p 0.5, then with p 0.5 zero round(U[0,0.8]·T) time steps. */
     public static void sensor(float[] src, int channels, int steps, SplittableRandom r, float[] dst, int off) {
         System.arraycopy(src, 0, dst, off, channels * steps);
@@ -41,19 +51,27 @@ public final class Augmenter {
      * order → RandomGrayscale p 0.2 → GaussianBlur σ~U[0.1, 1] p 0.5 → H-flip p 0.5 → ImageNet normalisation.
      */
     public static void image(byte[] hwc, int size, SplittableRandom r, float[] dst, int off) {
+        image(hwc, size, r, ImageColour.DEFAULT, dst, off);
+    }
+
+    /**
+     * As {@link #image(byte[], int, SplittableRandom, float[], int)} with the given colour-jitter / grayscale
+     * parameters. The random draws are the same in number and order for every parameter value.
+     */
+    public static void image(byte[] hwc, int size, SplittableRandom r, ImageColour c, float[] dst, int off) {
         float[][] x = crop(toFloat(hwc, size), size, r);
-        if (r.nextDouble() < 0.8) {
+        if (r.nextDouble() < c.jitterP()) {
             int[] order = permutation(4, r);
             for (int op : order) {
                 switch (op) {
-                    case 0 -> brightness(x, 1 + (r.nextDouble() * 2 - 1) * 0.4);
-                    case 1 -> contrast(x, 1 + (r.nextDouble() * 2 - 1) * 0.4);
-                    case 2 -> saturation(x, 1 + (r.nextDouble() * 2 - 1) * 0.4);
-                    default -> hue(x, (r.nextDouble() * 2 - 1) * 0.1);
+                    case 0 -> brightness(x, 1 + (r.nextDouble() * 2 - 1) * c.brightness());
+                    case 1 -> contrast(x, 1 + (r.nextDouble() * 2 - 1) * c.contrast());
+                    case 2 -> saturation(x, 1 + (r.nextDouble() * 2 - 1) * c.saturation());
+                    default -> hue(x, (r.nextDouble() * 2 - 1) * c.hue());
                 }
             }
         }
-        if (r.nextDouble() < 0.2) saturation(x, 0);
+        if (r.nextDouble() < c.grayscaleP()) saturation(x, 0);
         if (r.nextDouble() < 0.5) blur(x, size, 0.1 + r.nextDouble() * 0.9);
         if (r.nextDouble() < 0.5) flip(x, size);
         normalise(x, size, dst, off);

@@ -18,6 +18,8 @@ public final class Windows {
     final int[][] tokens;
     public final SegmentFactors[] factors;
     public final long[] segment;
+    /** Colour jitter / grayscale parameters of {@link #augmented} (methods.md §6.7 by default). */
+    private Augmenter.ImageColour imageColour = Augmenter.ImageColour.DEFAULT;
 
     public Windows(List<SimulatedDataset> parts) {
         int n = 0;
@@ -55,6 +57,16 @@ public final class Windows {
         return (int) java.util.Arrays.stream(segment).distinct().count();
     }
 
+    /** Sets the colour jitter / grayscale parameters used by {@link #augmented} from now on. */
+    public Windows imageColour(Augmenter.ImageColour c) {
+        imageColour = java.util.Objects.requireNonNull(c);
+        return this;
+    }
+
+    public Augmenter.ImageColour imageColour() {
+        return imageColour;
+    }
+
     public static Windows of(SimulatedDataset d) {
         return new Windows(List.of(d));
     }
@@ -86,7 +98,7 @@ public final class Windows {
                 int row = v * b + r;
                 SplittableRandom rng = new SplittableRandom(mix(seed, epoch, idx[r], v));
                 Augmenter.sensor(sensor[idx[r]], channels, steps, rng, s, row * channels * steps);
-                Augmenter.image(image[idx[r]], imageSize, rng, im, row * 3 * imageSize * imageSize);
+                Augmenter.image(image[idx[r]], imageSize, rng, imageColour, im, row * 3 * imageSize * imageSize);
                 Augmenter.text(tokens[idx[r]], rng, tk, row * textLength);
                 if (lab != null) lab[row] = labels[r];
             }

@@ -89,7 +89,13 @@ public final class CommModel extends MultimodalModel {
             w2 = w.get(new NDIndex(":, 1, :"));
         }
         NDArray terms = Losses.comm(h.get(new NDIndex(":, 0")), h.get(new NDIndex(":, 1")), w1, w2, cfg.tau());
-        return terms.get(4);
+        double wf = cfg.commFullWeight();
+        if (wf == 1.0) return terms.get(4);
+        // (Σ_i L_i + w·L_full) / (M + w), methods.md §2.4 optional per-term weights
+        return terms.get(new NDIndex("0:3"))
+                .sum()
+                .add(terms.get(3).mul((float) wf))
+                .div((float) (3 + wf));
     }
 
     @Override

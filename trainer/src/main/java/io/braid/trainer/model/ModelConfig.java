@@ -31,7 +31,19 @@ public record ModelConfig(
         double ducTau,
         boolean ducNormalize,
         double certaintyT,
+        Double commFullWeight,
         long initSeed) {
+
+    /**
+     * {@code commFullWeight}: weight w of the full multimodal CoMM term; the loss is (Σ_i L_i + w·L_full) / (M + w)
+     * (methods.md §2.4 optional per-term weights, normalised so that w = 1 is the code's plain mean). A config.json
+     * written before this field existed reads it as null, which means 1.
+     */
+    public ModelConfig {
+        if (commFullWeight == null) commFullWeight = 1.0;
+        if (!(commFullWeight >= 0))
+            throw new IllegalArgumentException("commFullWeight must be >= 0: " + commFullWeight);
+    }
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -67,6 +79,37 @@ public record ModelConfig(
                 0.1,
                 true,
                 1.0,
+                1.0,
+                initSeed);
+    }
+
+    /** Copy with another fusion width d, number of fusion layers and CoMM full-term weight. */
+    public ModelConfig withComm(int newD, int newFusionLayers, double newCommFullWeight) {
+        return new ModelConfig(
+                objective,
+                newD,
+                sensorChannels,
+                sensorSteps,
+                imageSize,
+                textLength,
+                vocabularySize,
+                fusionHeads,
+                newFusionLayers,
+                textHeads,
+                textFfn,
+                headHidden,
+                headOut,
+                crossDim,
+                decurK,
+                decurKc,
+                decurSharedProjector,
+                decurLambda,
+                tau,
+                numClasses,
+                ducTau,
+                ducNormalize,
+                certaintyT,
+                newCommFullWeight,
                 initSeed);
     }
 
@@ -95,6 +138,7 @@ public record ModelConfig(
                 ducTau,
                 ducNormalize,
                 certaintyT,
+                commFullWeight,
                 initSeed);
     }
 

@@ -164,4 +164,27 @@ class ModelTest {
             assertEquals(1 - 0.1, b.toFloatArray()[0], 1e-6);
         }
     }
+
+    @Test
+    void commFullWeightIsANormalisedWeightedMeanAndOldConfigsReadAsOne() {
+        Batch b = data.augmented(rows(8), 2, 1, 0, null);
+        try (NDManager s = m.newSubManager()) {
+            ModelConfig base = cfg("comm");
+            float plain, weighted;
+            try (MultimodalModel a = MultimodalModel.create(base, s)) {
+                plain = a.loss(b.toNd(s)).getFloat();
+            }
+            try (MultimodalModel a = MultimodalModel.create(base.withComm(base.d(), base.fusionLayers(), 1.0), s)) {
+                assertEquals(plain, a.loss(b.toNd(s)).getFloat(), 1e-6f);
+            }
+            try (MultimodalModel a = MultimodalModel.create(base.withComm(base.d(), base.fusionLayers(), 3.0), s)) {
+                weighted = a.loss(b.toNd(s)).getFloat();
+            }
+            assertTrue(Math.abs(weighted - plain) > 1e-4f, "weight 3 changes the loss");
+        }
+        String old = cfg("comm").toJson().replaceAll("\\s*\"commFullWeight\": [0-9.]+,", "");
+        assertTrue(!old.contains("commFullWeight"));
+        assertEquals(1.0, ModelConfig.fromJson(old).commFullWeight());
+        assertEquals(cfg("comm"), ModelConfig.fromJson(old));
+    }
 }
