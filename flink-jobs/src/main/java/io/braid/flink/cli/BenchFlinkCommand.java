@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Align-and-augment job vs a pass-through Flink job on the same broker and input, in one run.",
+            "",
             "Ends with RESULT flink events_per_s=... windows_per_s=... passthrough_ratio=... watermark_delay_p99_ms=..."
         })
 public final class BenchFlinkCommand implements Callable<Integer> {

@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
         name = "flink-job",
         mixinStandardHelpOptions = true,
         description = {
+            "Run the align + window + augment Flink job in a local MiniCluster.",
+            "",
             "Runs the Flink align-and-augment job in a local MiniCluster: robot.sensor/vision/text ->",
             "mm.windows, mm.train (exactly once by default), mm.late and mm.dlq. Prints counters every few seconds."
         })
