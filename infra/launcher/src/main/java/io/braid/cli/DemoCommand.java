@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -126,7 +127,9 @@ public final class DemoCommand implements Callable<Integer> {
                         },
                         "braid-demo-robots");
                 CountDownLatch finished = new CountDownLatch(1);
+                AtomicBoolean interrupted = new AtomicBoolean();
                 Thread hook = new Thread(() -> {
+                    interrupted.set(true);
                     runner.stop();
                     awaitQuietly(finished);
                 });
@@ -144,9 +147,17 @@ public final class DemoCommand implements Callable<Integer> {
                     out.println(line(rates.sample(), flink.counters()));
                 }
                 // let the last windows close: the job sees no new data, so idleness advances the watermark
-                Thread.sleep(Math.min(3000, job.idlenessMs));
+                // Ctrl-C: Flink's shutdown safeguard halts the JVM within seconds, so report at once from the counters
+                if (!interrupted.get()) Thread.sleep(Math.min(3000, job.idlenessMs));
                 out.println(line(rates.sample(), flink.counters()));
-                report(out, stack.clientProps(), rates, flink.counters(), produced.get(), failure.get(), secs(t0));
+                report(
+                        out,
+                        interrupted.get() ? null : stack.clientProps(),
+                        rates,
+                        flink.counters(),
+                        produced.get(),
+                        failure.get(),
+                        secs(t0));
                 finished.countDown();
                 removeHook(hook);
                 return failure.get() == null ? 0 : 1;
@@ -198,8 +209,10 @@ public final class DemoCommand implements Callable<Integer> {
             double seconds) {
         out.println();
         out.printf(Locale.ROOT, "demo report (%.0f s)%n", seconds);
-        rates.committedTotals(clientProps)
-                .forEach((topic, n) -> out.printf(Locale.ROOT, "  %-14s %9d records%n", topic, n));
+        if (clientProps == null) out.println("  (interrupted: per-topic committed counts skipped)");
+        else
+            rates.committedTotals(clientProps)
+                    .forEach((topic, n) -> out.printf(Locale.ROOT, "  %-14s %9d records%n", topic, n));
         out.printf(
                 Locale.ROOT,
                 "  windows emitted %d: %.1f%% complete, %d partial (missing sensor %d, vision %d, text %d), %d dropped%n",
@@ -235,7 +248,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static void awaitQuietly(CountDownLatch latch) {
         try {
-            latch.await();
+            latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
