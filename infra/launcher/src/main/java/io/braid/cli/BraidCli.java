@@ -33,12 +33,24 @@ public final class BraidCli implements Runnable {
         Subcommands.registerComponents(cli);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setUsageHelpAutoWidth(true);
+        cli.setExecutionExceptionHandler(BraidCli::reportFailure);
         return cli;
     }
 
     public static void main(String[] args) {
         int code = commandLine().execute(args);
         System.exit(code);
+    }
+
+    /** A failing command says what went wrong in one line; the stack trace only with BRAID_DEBUG=1. */
+    private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getMessage() == null) root = root.getCause();
+        cmd.getErr().println("braid " + cmd.getCommandName() + ": " + root);
+        if ("1".equals(System.getenv("BRAID_DEBUG"))) e.printStackTrace(cmd.getErr());
+        else cmd.getErr().println("(BRAID_DEBUG=1 shows the stack trace)");
+        cmd.getErr().flush();
+        return 1;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

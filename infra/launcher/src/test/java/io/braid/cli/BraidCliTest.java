@@ -45,6 +45,10 @@ class BraidCliTest {
         assertEquals(2, badOption.code());
         assertTrue(badOption.err().contains("--partitions"), badOption.err());
 
+        Run badObjective = run("eval", "--objective", "magic");
+        assertEquals(2, badObjective.code());
+        assertTrue(badObjective.err().contains("--objective"), badObjective.err());
+
         Run badDuration = run("demo", "--duration", "soon");
         assertEquals(2, badDuration.code());
         assertTrue(badDuration.err().toLowerCase().contains("duration"), badDuration.err());

@@ -135,8 +135,33 @@ public final class EvalCommand implements Callable<Integer> {
             description = "CoMM fusion transformer layers (default: ${DEFAULT-VALUE})")
     int fusionLayers;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Refuses nonsense before any work starts (exit code 2 with the option's name). */
+    void validate() {
+        var cmd = spec.commandLine();
+        if (!java.util.List.of(
+                        ModelConfig.COMM,
+                        ModelConfig.DECUR,
+                        ModelConfig.CROSS,
+                        ModelConfig.CROSS_SELF,
+                        ModelConfig.DIMML)
+                .contains(objective)) {
+            throw new picocli.CommandLine.ParameterException(
+                    cmd, "--objective must be comm, decur, cross, crossself or dimml, not '" + objective + "'");
+        }
+        if (batch < 2) throw new picocli.CommandLine.ParameterException(cmd, "--batch-size must be at least 2");
+        if (epochs != null && epochs < 1)
+            throw new picocli.CommandLine.ParameterException(cmd, "--epochs must be >= 1");
+        if (lr <= 0) throw new picocli.CommandLine.ParameterException(cmd, "--lr must be > 0");
+        if (d < 8 || d % 8 != 0) throw new picocli.CommandLine.ParameterException(cmd, "--d must be a multiple of 8");
+        if (fusionLayers < 1) throw new picocli.CommandLine.ParameterException(cmd, "--fusion-layers must be >= 1");
+    }
+
     @Override
     public Integer call() throws Exception {
+        validate();
         TorchThreads.set(threads);
         int ep = epochs != null ? epochs : smoke ? 3 : 20;
         int pre = pretrainTicks != null ? pretrainTicks : smoke ? 1024 : 6144;
