@@ -1,8 +1,8 @@
 package io.braid.flink;
 
-import io.braid.broker.TopicCatalog;
-import io.braid.broker.TopicSpec;
 import io.braid.flink.kafka.KafkaIO;
+import io.braid.topics.TopicCatalog;
+import io.braid.topics.TopicSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

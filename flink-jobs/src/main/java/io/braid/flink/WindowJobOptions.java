@@ -1,6 +1,6 @@
 package io.braid.flink;
 
-import io.braid.broker.TopicCatalog;
+import io.braid.topics.TopicCatalog;
 import java.io.Serializable;
 import picocli.CommandLine.Option;
 

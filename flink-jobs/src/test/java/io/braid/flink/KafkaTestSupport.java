@@ -1,8 +1,10 @@
 package io.braid.flink;
 
-import io.braid.broker.TopicCatalog;
-import io.braid.broker.TopicSpec;
+import io.braid.producers.SimulatorFeeder;
+import io.braid.producers.sim.SimulatorOptions;
 import io.braid.serde.ConfluentAvroDeserializer;
+import io.braid.topics.TopicCatalog;
+import io.braid.topics.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +44,23 @@ final class KafkaTestSupport {
         o.groupId = "g-" + prefix;
         o.transactionalIdPrefix = "tx-" + prefix;
         return o;
+    }
+
+    /** Fills the job's input topics from the simulator. */
+    static SimulatorFeeder.Result feed(KafkaConnection c, SimulatorOptions sim, WindowJobOptions o) {
+        return feed(c, sim, o, null);
+    }
+
+    static SimulatorFeeder.Result feed(
+            KafkaConnection c, SimulatorOptions sim, WindowJobOptions o, SimulatorFeeder.AfterSend hook) {
+        SimulatorFeeder.Target t =
+                new SimulatorFeeder.Target(c.bootstrapServers, c.kafkaProps(), c.serdeConfig(), s -> switch (s) {
+                    case SENSOR -> o.sensorTopic;
+                    case VISION -> o.visionTopic;
+                    case TEXT -> o.textTopic;
+                    case LABELS -> TopicCatalog.LABELS;
+                });
+        return SimulatorFeeder.feed(t, sim, hook);
     }
 
     static void createTopics(String bootstrap, WindowJobOptions o) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.braid.broker.KafkaBroker;
 import io.braid.broker.KafkaBrokerExtension;
-import io.braid.flink.bench.SimulatorFeeder;
 import io.braid.flink.cli.FlinkJobCommand;
 import io.braid.producers.sim.SimulatorOptions;
 import io.braid.registry.EmbeddedRegistryServer;
@@ -30,7 +29,7 @@ class LocalWindowJobIT {
             o.parallelism = 1;
             o.idlenessMs = 500; // the text topic stays silent: its idle partitions must not stall windows
             KafkaTestSupport.createTopics(broker.bootstrapServers(), o);
-            SimulatorFeeder.feed(
+            KafkaTestSupport.feed(
                     c, new SimulatorOptions().robots(2).durationMs(20_000).dropText(1.0), o);
             try (LocalWindowJob job = LocalWindowJob.start(c, o)) {
                 JobCounters counters = JobCounters.ZERO;

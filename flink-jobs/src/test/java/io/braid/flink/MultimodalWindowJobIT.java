@@ -12,9 +12,9 @@ import io.braid.avro.SegmentLabels;
 import io.braid.avro.TrainingPair;
 import io.braid.broker.KafkaBroker;
 import io.braid.broker.KafkaBrokerExtension;
-import io.braid.flink.bench.SimulatorFeeder;
 import io.braid.flink.decode.InputEvent;
 import io.braid.flink.kafka.KafkaIO;
+import io.braid.producers.SimulatorFeeder;
 import io.braid.producers.sim.FleetSimulator;
 import io.braid.producers.sim.SimulatorOptions;
 import io.braid.registry.EmbeddedRegistryServer;
@@ -80,7 +80,7 @@ class MultimodalWindowJobIT {
         conn = new KafkaConnection(broker.bootstrapServers(), registry.url());
         input = KafkaTestSupport.options("it-clean");
         KafkaTestSupport.createTopics(broker.bootstrapServers(), input);
-        fed = SimulatorFeeder.feed(conn, sim(), input);
+        fed = KafkaTestSupport.feed(conn, sim(), input);
         assertTrue(fed.inputEvents() > 1000);
     }
 
@@ -263,7 +263,7 @@ class MultimodalWindowJobIT {
         WindowJobOptions o = KafkaTestSupport.options("it-hostile");
         KafkaTestSupport.createTopics(broker.bootstrapServers(), o);
         HostileRecords hostile = new HostileRecords(o);
-        SimulatorFeeder.feed(conn, sim(), o, (e, p, ser) -> {
+        KafkaTestSupport.feed(conn, sim(), o, (e, p, ser) -> {
             hostile.after(e, p, ser);
             hostile.after(e, p, ser);
         });

@@ -49,7 +49,7 @@ public final class ProduceRunner {
     private final long progressEveryMs;
     private final Consumer<String> progress;
     private volatile boolean stopped;
-    private Function<SimStream, String> topicOf = Topics::of;
+    private Function<SimStream, String> topicOf = StreamTopics::of;
     private RecordTap tap;
 
     /** Sees every record sent: stream, robot and value size (the bench replays the same sizes). */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.braid.broker.KafkaBroker;
 import io.braid.broker.KafkaBrokerExtension;
-import io.braid.broker.TopicCatalog;
+import io.braid.topics.TopicCatalog;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;

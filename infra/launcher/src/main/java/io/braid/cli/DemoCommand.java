@@ -1,6 +1,5 @@
 package io.braid.cli;
 
-import io.braid.broker.TopicCatalog;
 import io.braid.flink.JobCounters;
 import io.braid.flink.KafkaConnection;
 import io.braid.flink.LocalWindowJob;
@@ -12,6 +11,7 @@ import io.braid.producers.cli.SimulatorMixin;
 import io.braid.producers.sim.SimulatorOptions;
 import io.braid.serde.ConfluentAvroSerializer;
 import io.braid.serde.SerdeConfig;
+import io.braid.topics.TopicCatalog;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

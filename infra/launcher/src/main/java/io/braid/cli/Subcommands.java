@@ -1,8 +1,8 @@
 package io.braid.cli;
 
-import io.braid.flink.cli.BenchFlinkCommand;
+import io.braid.bench.BenchFlinkCommand;
+import io.braid.bench.BenchProduceCommand;
 import io.braid.flink.cli.FlinkJobCommand;
-import io.braid.producers.cli.BenchProduceCommand;
 import io.braid.producers.cli.ProduceCommand;
 import io.braid.producers.cli.RecordCommand;
 import io.braid.producers.cli.ReplayCommand;

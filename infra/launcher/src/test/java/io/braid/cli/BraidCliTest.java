@@ -52,5 +52,13 @@ class BraidCliTest {
         Run badDuration = run("demo", "--duration", "soon");
         assertEquals(2, badDuration.code());
         assertTrue(badDuration.err().toLowerCase().contains("duration"), badDuration.err());
+
+        for (String[] args : new String[][] {
+            {"bench", "produce", "--robots=-3"},
+            {"bench", "produce", "--duration=forever"},
+            {"bench", "produce", "--rounds=0"}
+        }) {
+            assertEquals(2, run(args).code(), String.join(" ", args));
+        }
     }
 }

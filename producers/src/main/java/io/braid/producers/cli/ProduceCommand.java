@@ -1,15 +1,15 @@
 package io.braid.producers.cli;
 
-import io.braid.broker.TopicCatalog;
 import io.braid.producers.KafkaClients;
 import io.braid.producers.ProduceRunner;
-import io.braid.producers.Topics;
+import io.braid.producers.StreamTopics;
 import io.braid.producers.sim.Malformation;
 import io.braid.producers.sim.SimStream;
 import io.braid.producers.sim.SimulatorOptions;
 import io.braid.producers.sim.SimulatorStats;
 import io.braid.serde.ConfluentAvroSerializer;
 import io.braid.serde.SerdeConfig;
+import io.braid.topics.TopicCatalog;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -170,7 +170,7 @@ public final class ProduceCommand implements Callable<Integer> {
         });
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(adminProps)) {
-            TopicCatalog.ensure(admin, Topics.inputSpecs(partitions, replicationFactor));
+            TopicCatalog.ensure(admin, StreamTopics.inputSpecs(partitions, replicationFactor));
         }
     }
 
@@ -186,7 +186,10 @@ public final class ProduceCommand implements Callable<Integer> {
         StringBuilder faults = new StringBuilder();
         for (SimStream s : SimStream.values()) {
             if (st.dropped(s) > 0)
-                faults.append(" dropped_").append(Topics.of(s)).append('=').append(st.dropped(s));
+                faults.append(" dropped_")
+                        .append(StreamTopics.of(s))
+                        .append('=')
+                        .append(st.dropped(s));
         }
         for (Malformation m : Malformation.values()) {
             if (st.malformed(m) > 0)

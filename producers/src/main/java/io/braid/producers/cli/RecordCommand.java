@@ -1,7 +1,7 @@
 package io.braid.producers.cli;
 
 import io.braid.producers.KafkaClients;
-import io.braid.producers.Topics;
+import io.braid.producers.StreamTopics;
 import io.braid.producers.record.Recorder;
 import io.braid.registry.RegistryClients;
 import io.braid.registry.SchemaRegistryClient;
@@ -79,7 +79,7 @@ public final class RecordCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cmd, "--to must be after --from");
         }
         if (followMs != null && followMs <= 0) throw new CommandLine.ParameterException(cmd, "--follow must be > 0");
-        List<String> ts = topics == null || topics.isEmpty() ? Topics.INPUTS : topics;
+        List<String> ts = topics == null || topics.isEmpty() ? StreamTopics.INPUTS : topics;
         Map<String, Object> props = KafkaClients.consumer(bootstrapServers, consumerConfig);
         SchemaRegistryClient registry = null;
         if (registryUrl != null && !registryUrl.equalsIgnoreCase("none")) {

@@ -57,10 +57,7 @@ class CliOptionsTest {
     }
 
     @Test
-    void benchRecordAndReplayRefuseNonsense() {
-        assertEquals(2, run(new BenchProduceCommand(), "--robots=-3").code());
-        assertEquals(2, run(new BenchProduceCommand(), "--duration=forever").code());
-        assertEquals(2, run(new BenchProduceCommand(), "--rounds=0").code());
+    void recordAndReplayRefuseNonsense() {
         Run rec = run(
                 new RecordCommand(),
                 OFFLINE,

@@ -6,17 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.braid.broker.KafkaBroker;
 import io.braid.broker.KafkaBrokerExtension;
-import io.braid.broker.TopicCatalog;
-import io.braid.broker.TopicSpec;
 import io.braid.producers.KafkaClients;
 import io.braid.producers.ProduceRunner;
-import io.braid.producers.Topics;
+import io.braid.producers.StreamTopics;
 import io.braid.producers.record.RecordedRecord;
 import io.braid.producers.sim.SimulatorOptions;
 import io.braid.registry.InMemorySchemaRegistry;
 import io.braid.registry.RegistryClients;
 import io.braid.serde.ConfluentAvroSerializer;
 import io.braid.serde.SerdeConfig;
+import io.braid.topics.TopicCatalog;
+import io.braid.topics.TopicSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -44,10 +44,10 @@ class RecordReplayIT {
     void recordThenReplayIntoOtherTopicsAndAnotherRegistryKeepsEveryRecord(KafkaBroker broker, @TempDir Path dir)
             throws Exception {
         String bs = broker.bootstrapServers();
-        List<String> source = Topics.INPUTS.stream().map(t -> "rr." + t).toList();
+        List<String> source = StreamTopics.INPUTS.stream().map(t -> "rr." + t).toList();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bs))) {
             List<TopicSpec> specs = new ArrayList<>();
-            for (TopicSpec t : Topics.inputSpecs(2, (short) 1)) {
+            for (TopicSpec t : StreamTopics.inputSpecs(2, (short) 1)) {
                 specs.add(new TopicSpec("rr." + t.name(), 2, (short) 1, t.configs()));
                 specs.add(new TopicSpec("back.rr." + t.name(), 2, (short) 1, t.configs()));
             }
@@ -66,7 +66,7 @@ class RecordReplayIT {
         try (var producer = new KafkaProducer<byte[], byte[]>(props);
                 var ser = new ConfluentAvroSerializer<Object>(null, serde, false)) {
             ProduceRunner.Result r = new ProduceRunner(o, producer, ser, false, 0, null)
-                    .topics(s -> "rr." + Topics.of(s))
+                    .topics(s -> "rr." + StreamTopics.of(s))
                     .run();
             assertEquals(0, r.errors(), r.firstError());
         }

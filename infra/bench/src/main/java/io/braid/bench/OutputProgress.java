@@ -1,4 +1,4 @@
-package io.braid.flink.bench;
+package io.braid.bench;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,16 +1,16 @@
 package io.braid.producers;
 
-import io.braid.broker.TopicCatalog;
-import io.braid.broker.TopicSpec;
 import io.braid.producers.sim.SimStream;
+import io.braid.topics.TopicCatalog;
+import io.braid.topics.TopicSpec;
 import java.util.List;
 
 /** Where each simulator stream goes (TopicCatalog names). */
-public final class Topics {
+public final class StreamTopics {
     public static final List<String> INPUTS =
             List.of(TopicCatalog.SENSOR, TopicCatalog.VISION, TopicCatalog.TEXT, TopicCatalog.LABELS);
 
-    private Topics() {}
+    private StreamTopics() {}
 
     public static String of(SimStream s) {
         return switch (s) {

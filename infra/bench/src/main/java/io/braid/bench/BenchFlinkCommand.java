@@ -1,19 +1,17 @@
-package io.braid.flink.cli;
+package io.braid.bench;
 
 import io.braid.broker.EmbeddedKafkaBroker;
-import io.braid.broker.TopicCatalog;
-import io.braid.broker.TopicSpec;
 import io.braid.flink.JobCounters;
 import io.braid.flink.KafkaConnection;
 import io.braid.flink.LocalWindowJob;
 import io.braid.flink.MultimodalWindowJob;
 import io.braid.flink.WindowJobOptions;
-import io.braid.flink.bench.OutputProgress;
-import io.braid.flink.bench.PassthroughJob;
-import io.braid.flink.bench.SimulatorFeeder;
 import io.braid.flink.kafka.KafkaIO;
+import io.braid.producers.SimulatorFeeder;
 import io.braid.producers.sim.SimulatorOptions;
 import io.braid.registry.EmbeddedRegistryServer;
+import io.braid.topics.TopicCatalog;
+import io.braid.topics.TopicSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +100,7 @@ public final class BenchFlinkCommand implements Callable<Integer> {
             if (warmupDurationS > 0) {
                 WindowJobOptions w = options(run + ".warmup");
                 createTopics(c, w, w.windowsTopic + ".passthrough");
-                SimulatorFeeder.Result wf = SimulatorFeeder.feed(c, simulator(warmupDurationS), w);
+                SimulatorFeeder.Result wf = SimulatorFeeder.feed(feedTarget(c, w), simulator(warmupDurationS));
                 System.err.printf(
                         Locale.ROOT,
                         "bench flink: warm-up (%d events, discarded): pass-through job ...%n",
@@ -118,7 +116,7 @@ public final class BenchFlinkCommand implements Callable<Integer> {
             createTopics(c, o, passTopic);
             System.err.printf(Locale.ROOT, "bench flink: simulating %d robots x %d s ...%n", robots, durationS);
             long t0 = System.nanoTime();
-            SimulatorFeeder.Result fed = SimulatorFeeder.feed(c, simulator(durationS), o);
+            SimulatorFeeder.Result fed = SimulatorFeeder.feed(feedTarget(c, o), simulator(durationS));
             double fillS = (System.nanoTime() - t0) / 1e9;
             long events = fed.inputEvents();
             System.err.printf(
@@ -331,5 +329,14 @@ public final class BenchFlinkCommand implements Callable<Integer> {
             specs.add(new TopicSpec(TopicCatalog.LABELS, 2, (short) 1, Map.of()));
             TopicCatalog.ensure(admin, specs);
         }
+    }
+
+    private static SimulatorFeeder.Target feedTarget(KafkaConnection c, WindowJobOptions o) {
+        return new SimulatorFeeder.Target(c.bootstrapServers, c.kafkaProps(), c.serdeConfig(), s -> switch (s) {
+            case SENSOR -> o.sensorTopic;
+            case VISION -> o.visionTopic;
+            case TEXT -> o.textTopic;
+            case LABELS -> TopicCatalog.LABELS;
+        });
     }
 }

@@ -1,4 +1,4 @@
-package io.braid.broker;
+package io.braid.topics;
 
 import java.util.Map;
 

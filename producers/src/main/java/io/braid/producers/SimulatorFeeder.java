@@ -1,9 +1,6 @@
-package io.braid.flink.bench;
+package io.braid.producers;
 
 import io.braid.avro.SegmentLabels;
-import io.braid.broker.TopicCatalog;
-import io.braid.flink.KafkaConnection;
-import io.braid.flink.WindowJobOptions;
 import io.braid.producers.sim.FleetSimulator;
 import io.braid.producers.sim.SimEvent;
 import io.braid.producers.sim.SimStream;
@@ -19,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,17 +52,30 @@ public final class SimulatorFeeder {
                 ConfluentAvroSerializer<SpecificRecord> serializer);
     }
 
-    public static Result feed(KafkaConnection c, SimulatorOptions sim, WindowJobOptions topics) {
-        return feed(c, sim, topics, null);
+    /** Where to send: the broker, its extra client properties, the serde config and the topic of each stream. */
+    public record Target(
+            String bootstrapServers,
+            Properties kafkaProps,
+            Map<String, String> serdeConfig,
+            Function<SimStream, String> topicOf) {
+        /** The catalog's topic names. */
+        public Target(String bootstrapServers, Map<String, String> serdeConfig) {
+            this(bootstrapServers, new Properties(), serdeConfig, StreamTopics::of);
+        }
     }
 
-    public static Result feed(KafkaConnection c, SimulatorOptions sim, WindowJobOptions topics, AfterSend hook) {
-        Map<String, Object> serde = new HashMap<>(c.serdeConfig());
+    public static Result feed(Target t, SimulatorOptions sim) {
+        return feed(t, sim, null);
+    }
+
+    public static Result feed(Target t, SimulatorOptions sim, AfterSend hook) {
+        Map<String, Object> serde = new HashMap<>(t.serdeConfig());
         serde.put(SerdeConfig.AUTO_REGISTER_SCHEMAS, "true");
         ConfluentAvroSerializer<SpecificRecord> ser = new ConfluentAvroSerializer<>();
         ser.configure(serde, false);
-        Properties p = c.kafkaProps();
-        p.put("bootstrap.servers", c.bootstrapServers);
+        Properties p = new Properties();
+        p.putAll(t.kafkaProps());
+        p.put("bootstrap.servers", t.bootstrapServers());
         p.put("acks", "all");
         p.put("linger.ms", "10");
         p.put("batch.size", Integer.toString(256 * 1024));
@@ -80,7 +91,7 @@ public final class SimulatorFeeder {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (SimEvent e = fleet.next(); e != null; e = fleet.next()) {
-                String topic = topic(topics, e.stream());
+                String topic = t.topicOf().apply(e.stream());
                 byte[] value = ser.serialize(topic, e.record());
                 if (e.malformation() != null) {
                     malformed++;
@@ -102,18 +113,5 @@ public final class SimulatorFeeder {
             ser.close();
         }
         return new Result(sent, malformed, duplicates, late, bytes, labels);
-    }
-
-    static String topic(WindowJobOptions o, SimStream s) {
-        switch (s) {
-            case SENSOR:
-                return o.sensorTopic;
-            case VISION:
-                return o.visionTopic;
-            case TEXT:
-                return o.textTopic;
-            default:
-                return TopicCatalog.LABELS;
-        }
     }
 }

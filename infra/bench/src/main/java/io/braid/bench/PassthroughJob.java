@@ -1,4 +1,4 @@
-package io.braid.flink.bench;
+package io.braid.bench;
 
 import io.braid.flink.KafkaConnection;
 import io.braid.flink.WindowJobOptions;

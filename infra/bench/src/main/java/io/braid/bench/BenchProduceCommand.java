@@ -1,12 +1,11 @@
-package io.braid.producers.cli;
+package io.braid.bench;
 
 import io.braid.broker.EmbeddedKafkaBroker;
 import io.braid.broker.KafkaBroker;
-import io.braid.broker.TopicCatalog;
-import io.braid.broker.TopicSpec;
 import io.braid.producers.KafkaClients;
 import io.braid.producers.ProduceRunner;
-import io.braid.producers.Topics;
+import io.braid.producers.StreamTopics;
+import io.braid.producers.cli.Durations;
 import io.braid.producers.sim.FleetSimulator;
 import io.braid.producers.sim.SimEvent;
 import io.braid.producers.sim.SimStream;
@@ -14,6 +13,8 @@ import io.braid.producers.sim.SimulatorOptions;
 import io.braid.registry.EmbeddedRegistryServer;
 import io.braid.serde.ConfluentAvroSerializer;
 import io.braid.serde.SerdeConfig;
+import io.braid.topics.TopicCatalog;
+import io.braid.topics.TopicSpec;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -159,7 +160,7 @@ public final class BenchProduceCommand implements Callable<Integer> {
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(props);
                 ConfluentAvroSerializer<Object> ser = new ConfluentAvroSerializer<>(null, serde, false)) {
             ProduceRunner runner = new ProduceRunner(options(duration), producer, ser, false, 0, null)
-                    .topics(s -> "bench.sim." + Topics.of(s));
+                    .topics(s -> "bench.sim." + StreamTopics.of(s));
             runner.tap((s, r, n) -> trace.add(s.ordinal(), r, n));
             long t0 = System.nanoTime();
             ProduceRunner.Result r = runner.run(); // ends with producer.flush(): every record acknowledged
@@ -176,7 +177,7 @@ public final class BenchProduceCommand implements Callable<Integer> {
     private static long[] raw(Map<String, Object> props, Trace trace) {
         SimStream[] streams = SimStream.values();
         String[] topics = new String[streams.length];
-        for (SimStream s : streams) topics[s.ordinal()] = "bench.raw." + Topics.of(s);
+        for (SimStream s : streams) topics[s.ordinal()] = "bench.raw." + StreamTopics.of(s);
         Map<Integer, byte[]> payloads = new HashMap<>();
         SplittableRandom rng = new SplittableRandom(1);
         int n = trace.size;
@@ -216,7 +217,7 @@ public final class BenchProduceCommand implements Callable<Integer> {
             FleetSimulator sim = new FleetSimulator(options(duration));
             SimStream[] streams = SimStream.values();
             String[] topics = new String[streams.length];
-            for (SimStream s : streams) topics[s.ordinal()] = "bench.sim." + Topics.of(s);
+            for (SimStream s : streams) topics[s.ordinal()] = "bench.sim." + StreamTopics.of(s);
             long n = 0, bytes = 0, t0 = System.nanoTime();
             for (SimEvent e = sim.next(); e != null; e = sim.next()) {
                 bytes += ser.serialize(topics[e.stream().ordinal()], e.record()).length;
@@ -235,7 +236,7 @@ public final class BenchProduceCommand implements Callable<Integer> {
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(adminProps)) {
             List<TopicSpec> specs = new ArrayList<>();
-            for (TopicSpec t : Topics.inputSpecs(4, (short) 1)) {
+            for (TopicSpec t : StreamTopics.inputSpecs(4, (short) 1)) {
                 specs.add(new TopicSpec("bench.sim." + t.name(), t.partitions(), t.replicationFactor(), t.configs()));
                 specs.add(new TopicSpec("bench.raw." + t.name(), t.partitions(), t.replicationFactor(), t.configs()));
             }

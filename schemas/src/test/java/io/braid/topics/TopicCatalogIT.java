@@ -1,8 +1,10 @@
-package io.braid.broker;
+package io.braid.topics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.braid.broker.KafkaBroker;
+import io.braid.broker.KafkaBrokerExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(KafkaBrokerExtension.class)
 @Timeout(120)
-class EmbeddedKafkaBrokerIT {
+class TopicCatalogIT {
 
     @Test
     void catalogCreatesTopicsWithTheirConfigsAndRecordsRoundTrip(KafkaBroker broker) throws Exception {

@@ -1,4 +1,4 @@
-package io.braid.flink.bench;
+package io.braid.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
