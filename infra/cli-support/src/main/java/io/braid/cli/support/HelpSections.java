@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.UsageMessageSpec;
  * {@code --help} with a short synopsis ({@code produce [OPTIONS]}) and the options in titled sections (Connection,
  * Simulator, Faults, ...) instead of one long list. A command or mixin declares its sections by implementing {@link
  * Declared}: titles mapped to option names, no change to the option declarations. Options no section names are listed
- * under "Other" and the help options under "Help", so nothing is ever hidden.
+ * under "Other" and the help options under "Help", so nothing is ever hidden; sections follow the declaration order of
+ * their first option.
  */
 public final class HelpSections {
     public static final String OTHER = "Other";
@@ -25,7 +26,7 @@ public final class HelpSections {
         Sections helpSections();
     }
 
-    /** Section titles, in display order, each with the names of its options. */
+    /** Section titles, each with the names of its options (names of options a command lacks are ignored). */
     public static final class Sections {
         private final Map<String, List<String>> byTitle = new LinkedHashMap<>();
 
@@ -33,7 +34,7 @@ public final class HelpSections {
             return new Sections();
         }
 
-        /** Adds options (any of their names) to a section; a title given twice keeps its first position. */
+        /** Adds options (by any of their names) to a section. */
         public Sections add(String title, String... optionNames) {
             byTitle.computeIfAbsent(title, t -> new ArrayList<>()).addAll(List.of(optionNames));
             return this;
@@ -53,10 +54,6 @@ public final class HelpSections {
                 for (String n : o.names()) if (e.getValue().contains(n)) return e.getKey();
             }
             return null;
-        }
-
-        List<String> titles() {
-            return new ArrayList<>(byTitle.keySet());
         }
     }
 
@@ -96,22 +93,28 @@ public final class HelpSections {
     /** The option list, one titled block per section, columns aligned across blocks. */
     static String render(Help help, Sections sections) {
         CommandSpec spec = help.commandSpec();
+        // sections appear in the order of their first option's declaration, which is the order authors chose
         Map<String, List<OptionSpec>> blocks = new LinkedHashMap<>();
-        for (String t : sections.titles()) blocks.put(t, new ArrayList<>());
-        blocks.put(OTHER, new ArrayList<>());
-        blocks.put(HELP, new ArrayList<>());
-        List<OptionSpec> all = new ArrayList<>();
+        List<OptionSpec> other = new ArrayList<>(), helpOptions = new ArrayList<>(), all = new ArrayList<>();
         for (OptionSpec o : spec.options()) {
             if (o.hidden() || o.group() != null) continue; // argument groups render in their own sections below
             all.add(o);
             String title = sections.titleOf(o);
-            if (title == null) title = o.usageHelp() || o.versionHelp() ? HELP : OTHER;
-            blocks.get(title).add(o);
+            if (title != null)
+                blocks.computeIfAbsent(title, t -> new ArrayList<>()).add(o);
+            else if (o.usageHelp() || o.versionHelp()) helpOptions.add(o);
+            else other.add(o);
         }
+        blocks.put(OTHER, other);
+        blocks.put(HELP, helpOptions);
         StringBuilder out = new StringBuilder();
+        String[] description = spec.usageMessage().description();
+        // a description that ends with an empty line already separates it from the options
+        boolean separated = description.length > 0 && description[description.length - 1].isBlank();
         for (Map.Entry<String, List<OptionSpec>> b : blocks.entrySet()) {
             if (b.getValue().isEmpty()) continue;
-            out.append(String.format("%n")).append(b.getKey()).append(String.format(":%n"));
+            if (out.length() > 0 || !separated) out.append(String.format("%n"));
+            out.append(b.getKey()).append(String.format(":%n"));
             Help.Layout layout = help.createDefaultLayout(all, spec.positionalParameters(), help.colorScheme());
             out.append(help.optionListExcludingGroups(b.getValue(), layout, null, help.parameterLabelRenderer()));
         }
