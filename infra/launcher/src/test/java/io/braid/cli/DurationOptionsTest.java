@@ -23,14 +23,18 @@ class DurationOptionsTest {
 
     /** The command at {@code path} in a fresh launcher, parsed with {@code args} (plus its required arguments). */
     private static CommandLine.ParseResult parse(List<String> path, String... args) {
-        CommandLine cmd = BraidCli.commandLine();
+        CommandLine root = BraidCli.commandLine(), cmd = root;
         for (String p : path.subList(1, path.size())) cmd = cmd.getSubcommands().get(p);
-        List<String> all = new ArrayList<>(List.of(args));
+        // parsed from the root, as ./braid does (picocli parses a subcommand only through its parent)
+        List<String> all = new ArrayList<>(path.subList(1, path.size()));
+        all.addAll(List.of(args));
         for (OptionSpec o : cmd.getCommandSpec().options()) if (o.required()) all.addAll(List.of(o.longestName(), "x"));
         cmd.getCommandSpec().positionalParameters().forEach(p -> {
             if (p.arity().min() > 0) all.add("x");
         });
-        return cmd.parseArgs(all.toArray(new String[0]));
+        CommandLine.ParseResult r = root.parseArgs(all.toArray(new String[0]));
+        while (r.hasSubcommand()) r = r.subcommand();
+        return r;
     }
 
     private static Map<String, CommandLine> commands() {
