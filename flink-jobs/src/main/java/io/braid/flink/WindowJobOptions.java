@@ -1,5 +1,6 @@
 package io.braid.flink;
 
+import io.braid.cli.support.DurationConverter;
 import io.braid.topics.TopicCatalog;
 import java.io.Serializable;
 import picocli.CommandLine.Option;
@@ -25,11 +26,15 @@ public class WindowJobOptions implements Serializable {
     }
 
     // ---- windows
-    @Option(names = "--window-size-ms", description = "Event-time window size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--window-size-ms",
+            converter = DurationConverter.Millis.class,
+            description = "Event-time window size (default: ${DEFAULT-VALUE}).")
     public long windowSizeMs = 1000;
 
     @Option(
             names = "--hop-ms",
+            converter = DurationConverter.Millis.class,
             description = "Window hop; equal to the size for tumbling windows (default: ${DEFAULT-VALUE}).")
     public long hopMs = 1000;
 
@@ -46,18 +51,21 @@ public class WindowJobOptions implements Serializable {
 
     @Option(
             names = "--vision-tolerance-ms",
+            converter = DurationConverter.Millis.class,
             description =
                     "A frame joins a window when it is at most this far from the window end (default: ${DEFAULT-VALUE}).")
     public long visionToleranceMs = 250;
 
     @Option(
             names = "--text-tolerance-ms",
+            converter = DurationConverter.Millis.class,
             description =
                     "Text lines up to this far outside a window may join it when it has none inside (default: ${DEFAULT-VALUE}).")
     public long textToleranceMs = 250;
 
     @Option(
             names = "--grace-ms",
+            converter = DurationConverter.Millis.class,
             description =
                     "Extra event time a window waits after watermark passes its end + tolerance (default: ${DEFAULT-VALUE}).")
     public long graceMs = 500;
@@ -75,23 +83,27 @@ public class WindowJobOptions implements Serializable {
     // ---- watermarks
     @Option(
             names = "--out-of-orderness-ms",
+            converter = DurationConverter.Millis.class,
             description = "Bounded out-of-orderness of the watermarks (default: ${DEFAULT-VALUE}).")
     public long outOfOrdernessMs = 2000;
 
     @Option(
             names = "--idleness-ms",
+            converter = DurationConverter.Millis.class,
             description =
                     "A partition without records for this long stops holding the watermark back (default: ${DEFAULT-VALUE}).")
     public long idlenessMs = 5000;
 
     @Option(
             names = "--alignment-max-drift-ms",
+            converter = DurationConverter.Millis.class,
             description =
                     "Watermark alignment: a source further ahead of the slowest is paused; 0 disables (default: ${DEFAULT-VALUE}).")
     public long alignmentMaxDriftMs = 30000;
 
     @Option(
             names = "--alignment-update-ms",
+            converter = DurationConverter.Millis.class,
             description = "How often aligned watermarks are exchanged (default: ${DEFAULT-VALUE}).")
     public long alignmentUpdateMs = 1000;
 
@@ -117,6 +129,7 @@ public class WindowJobOptions implements Serializable {
 
     @Option(
             names = "--max-chunk-span-ms",
+            converter = DurationConverter.Millis.class,
             description = "Sensor chunks spanning more event time go to the DLQ (default: ${DEFAULT-VALUE}).")
     public long maxChunkSpanMs = 5_000;
 
@@ -143,6 +156,7 @@ public class WindowJobOptions implements Serializable {
 
     @Option(
             names = "--max-record-time-skew-ms",
+            converter = DurationConverter.Millis.class,
             description =
                     "Event times further than this from the Kafka record timestamp are absurd; 0 disables, e.g. for"
                             + " replays that rewrite record timestamps (default: ${DEFAULT-VALUE}).")
@@ -253,6 +267,7 @@ public class WindowJobOptions implements Serializable {
 
     @Option(
             names = "--checkpoint-interval-ms",
+            converter = DurationConverter.Millis.class,
             description = "Checkpoint interval; output is committed on checkpoints (default: ${DEFAULT-VALUE}).")
     public long checkpointIntervalMs = 2000;
 
@@ -264,6 +279,7 @@ public class WindowJobOptions implements Serializable {
 
     @Option(
             names = "--transaction-timeout-ms",
+            converter = DurationConverter.Millis.class,
             description =
                     "Producer transaction timeout; must be <= the broker's transaction.max.timeout.ms (default: ${DEFAULT-VALUE}).")
     public long transactionTimeoutMs = 60_000;

@@ -1,5 +1,6 @@
 package io.braid.flink.cli;
 
+import io.braid.cli.support.DurationConverter;
 import io.braid.flink.JobCounters;
 import io.braid.flink.KafkaConnection;
 import io.braid.flink.LocalWindowJob;
@@ -34,12 +35,16 @@ public final class FlinkJobCommand implements Callable<Integer> {
 
     @Option(
             names = "--duration",
+            converter = DurationConverter.class,
             description =
                     "Stop after this long (e.g. 60s, 5m); 0 runs until Ctrl-C or, with --bounded, the end of input"
                             + " (default: ${DEFAULT-VALUE}).")
     Duration duration = Duration.ZERO;
 
-    @Option(names = "--report-every", description = "Counter report interval (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--report-every",
+            converter = DurationConverter.class,
+            description = "Counter report interval (default: ${DEFAULT-VALUE}).")
     Duration reportEvery = Duration.ofSeconds(5);
 
     @Override

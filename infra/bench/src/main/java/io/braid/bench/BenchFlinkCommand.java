@@ -1,6 +1,8 @@
 package io.braid.bench;
 
 import io.braid.broker.EmbeddedKafkaBroker;
+import io.braid.cli.support.DurationConverter;
+import io.braid.cli.support.HelpSections;
 import io.braid.flink.JobCounters;
 import io.braid.flink.KafkaConnection;
 import io.braid.flink.LocalWindowJob;
@@ -12,6 +14,7 @@ import io.braid.producers.sim.SimulatorOptions;
 import io.braid.registry.EmbeddedRegistryServer;
 import io.braid.topics.TopicCatalog;
 import io.braid.topics.TopicSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +40,7 @@ import picocli.CommandLine.Option;
             "",
             "Ends with RESULT flink events_per_s=... windows_per_s=... passthrough_ratio=... watermark_delay_p99_ms=..."
         })
-public final class BenchFlinkCommand implements Callable<Integer> {
+public final class BenchFlinkCommand implements Callable<Integer>, HelpSections.Declared {
     /** Standalone entry point (the launcher registers the command itself). */
     public static void main(String[] args) {
         System.exit(new picocli.CommandLine(new BenchFlinkCommand()).execute(args));
@@ -52,8 +55,11 @@ public final class BenchFlinkCommand implements Callable<Integer> {
     @Option(names = "--robots", description = "Simulated robots (default: ${DEFAULT-VALUE}).")
     int robots = 8;
 
-    @Option(names = "--duration-s", description = "Simulated seconds per robot (default: ${DEFAULT-VALUE}).")
-    long durationS = 1800;
+    @Option(
+            names = {"--duration", "--duration-s"},
+            converter = DurationConverter.class,
+            description = "Simulated event time per robot, e.g. 30m, 1800s (default: ${DEFAULT-VALUE}).")
+    Duration duration = Duration.ofMinutes(30);
 
     @Option(names = "--seed", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
     long seed = 7;
@@ -67,16 +73,25 @@ public final class BenchFlinkCommand implements Callable<Integer> {
     WindowJobOptions.Guarantee guarantee = WindowJobOptions.Guarantee.EXACTLY_ONCE;
 
     @Option(
-            names = "--warmup-duration-s",
-            description = "Simulated seconds per robot of a first, discarded run of both jobs that warms up the JVM"
+            names = {"--warmup-duration", "--warmup-duration-s"},
+            converter = DurationConverter.class,
+            description = "Simulated event time per robot of a first, discarded run of both jobs that warms up the JVM"
                     + " (0: none; default: ${DEFAULT-VALUE}).")
-    long warmupDurationS = 30;
+    Duration warmupDuration = Duration.ofSeconds(30);
+
+    @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add("Connection", "--bootstrap-servers", "--schema-registry-url")
+                .add("Input", "--robots", "--duration", "--seed", "--warmup-duration")
+                .add("Jobs", "--parallelism", "--delivery-guarantee");
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (robots < 1 || durationS < 1 || parallelism < 1 || warmupDurationS < 0) {
-            System.err.println(
-                    "bench flink: --robots, --duration-s and --parallelism must be >= 1, --warmup-duration-s >= 0");
+        long durationS = duration.toSeconds(), warmupDurationS = warmupDuration.toSeconds();
+        if (robots < 1 || durationS < 1 || parallelism < 1) {
+            System.err.println("bench flink: --robots and --parallelism must be >= 1, --duration at least 1s");
             return 2;
         }
         List<AutoCloseable> owned = new ArrayList<>();

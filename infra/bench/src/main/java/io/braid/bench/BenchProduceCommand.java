@@ -2,10 +2,11 @@ package io.braid.bench;
 
 import io.braid.broker.EmbeddedKafkaBroker;
 import io.braid.broker.KafkaBroker;
+import io.braid.cli.support.DurationConverter;
+import io.braid.cli.support.HelpSections;
 import io.braid.producers.KafkaClients;
 import io.braid.producers.ProduceRunner;
 import io.braid.producers.StreamTopics;
-import io.braid.producers.cli.Durations;
 import io.braid.producers.sim.FleetSimulator;
 import io.braid.producers.sim.SimEvent;
 import io.braid.producers.sim.SimStream;
@@ -18,6 +19,7 @@ import io.braid.topics.TopicSpec;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,7 +52,7 @@ import picocli.CommandLine.Option;
             "Starts an in-JVM broker and registry unless --bootstrap-servers / --schema-registry-url are given.",
             "Ends with: RESULT produce events_per_s=... mb_per_s=... raw_ratio=..."
         })
-public final class BenchProduceCommand implements Callable<Integer> {
+public final class BenchProduceCommand implements Callable<Integer>, HelpSections.Declared {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -69,17 +71,17 @@ public final class BenchProduceCommand implements Callable<Integer> {
     @Option(
             names = "--duration",
             defaultValue = "600s",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "Simulated event time per measured run (600s x 16 robots: about 200k records, 320 MB,"
                     + " several seconds of sending). Default: ${DEFAULT-VALUE}.")
-    long durationMs;
+    Duration duration;
 
     @Option(
             names = "--warmup",
             defaultValue = "300s",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "Simulated event time of the warm-up runs (0 = none). Default: ${DEFAULT-VALUE}.")
-    long warmupMs;
+    Duration warmup;
 
     @Option(
             names = "--rounds",
@@ -99,12 +101,19 @@ public final class BenchProduceCommand implements Callable<Integer> {
     io.braid.avro.FrameEncoding frameEncoding;
 
     @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add("Connection", "--bootstrap-servers", "--schema-registry-url", "--producer-config")
+                .add("Input", "--robots", "--duration", "--seed", "--frame-encoding")
+                .add("Run", "--warmup", "--rounds");
+    }
+
+    @Override
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
         if (robots < 1) throw new CommandLine.ParameterException(cmd, "--robots must be >= 1, got " + robots);
-        if (durationMs <= 0) throw new CommandLine.ParameterException(cmd, "--duration must be > 0");
+        if (duration.isZero()) throw new CommandLine.ParameterException(cmd, "--duration must be > 0");
         if (rounds < 1) throw new CommandLine.ParameterException(cmd, "--rounds must be >= 1");
-        if (warmupMs < 0) throw new CommandLine.ParameterException(cmd, "--warmup must be >= 0");
         if (frameEncoding == io.braid.avro.FrameEncoding.JPEG) {
             throw new CommandLine.ParameterException(cmd, "--frame-encoding must be RAW_U8 or PNG");
         }
@@ -242,34 +251,38 @@ public final class BenchProduceCommand implements Callable<Integer> {
             }
             TopicCatalog.ensure(admin, specs);
         }
-        if (warmupMs > 0) {
-            System.err.println("bench produce: warm-up (" + warmupMs / 1000 + " s of event time)");
+        if (warmup.toMillis() > 0) {
+            System.err.println("bench produce: warm-up (" + warmup.toMillis() / 1000 + " s of event time)");
             Trace warm = new Trace();
-            renderOnly(serde, warmupMs);
-            simulated(props, serde, warmupMs, warm);
+            renderOnly(serde, warmup.toMillis());
+            simulated(props, serde, warmup.toMillis(), warm);
             raw(props, warm);
         }
         List<long[]> renders = new ArrayList<>(), sims = new ArrayList<>(), raws = new ArrayList<>();
         out.printf(
                 "bench produce: %d robots, %.0f s of event time per run, %s frames, %d cores, %d rounds%n",
-                robots, durationMs / 1000.0, frameEncoding, Runtime.getRuntime().availableProcessors(), rounds);
+                robots,
+                duration.toMillis() / 1000.0,
+                frameEncoding,
+                Runtime.getRuntime().availableProcessors(),
+                rounds);
         out.printf(
                 "%-6s %-40s %10s %10s %10s %12s %9s%n",
                 "round", "run", "records", "MB", "seconds", "records/s", "MB/s");
         for (int round = 1; round <= rounds; round++) {
             System.err.println("bench produce: round " + round + ": render + serialize only");
-            long[] render = renderOnly(serde, durationMs);
+            long[] render = renderOnly(serde, duration.toMillis());
             Trace trace = new Trace();
             long[] sim, raw;
             if (round % 2 == 1) {
                 System.err.println("bench produce: round " + round + ": simulator -> Kafka, then raw");
-                sim = simulated(props, serde, durationMs, trace);
+                sim = simulated(props, serde, duration.toMillis(), trace);
                 raw = raw(props, trace);
             } else {
                 // raw needs the simulator's sizes: replay the previous round's trace (same seed: same sizes)
                 System.err.println("bench produce: round " + round + ": raw, then simulator -> Kafka");
                 raw = raw(props, lastTrace);
-                sim = simulated(props, serde, durationMs, trace);
+                sim = simulated(props, serde, duration.toMillis(), trace);
                 if (trace.size != lastTrace.size) throw new IllegalStateException("simulator runs differ in size");
             }
             lastTrace = trace;

@@ -1,5 +1,8 @@
 package io.braid.cli;
 
+import io.braid.cli.support.DurationConverter;
+import io.braid.cli.support.HelpSections;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,6 +34,9 @@ public final class BraidCli implements Runnable {
         cli.addSubcommand("demo", new DemoCommand());
         cli.addSubcommand("bench", BenchCommand.commandLine());
         Subcommands.registerComponents(cli);
+        // after every subcommand is added, so that these reach them all
+        cli.registerConverter(Duration.class, new DurationConverter()); // for a Duration option without its converter
+        HelpSections.install(cli, JobHelpSections.external());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setUsageHelpAutoWidth(true);
         cli.setExecutionExceptionHandler(BraidCli::reportFailure);

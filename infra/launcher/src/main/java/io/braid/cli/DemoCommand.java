@@ -1,18 +1,20 @@
 package io.braid.cli;
 
+import io.braid.cli.support.DurationConverter;
+import io.braid.cli.support.HelpSections;
 import io.braid.flink.JobCounters;
 import io.braid.flink.KafkaConnection;
 import io.braid.flink.LocalWindowJob;
 import io.braid.flink.WindowJobOptions;
 import io.braid.producers.KafkaClients;
 import io.braid.producers.ProduceRunner;
-import io.braid.producers.cli.Durations;
 import io.braid.producers.cli.SimulatorMixin;
 import io.braid.producers.sim.SimulatorOptions;
 import io.braid.serde.ConfluentAvroSerializer;
 import io.braid.serde.SerdeConfig;
 import io.braid.topics.TopicCatalog;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +44,7 @@ import picocli.CommandLine.Option;
             "Every simulator option (faults included) and every job option can be given too.",
             ""
         })
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer>, HelpSections.Declared {
     private static final List<String> WATCHED = List.of(
             TopicCatalog.SENSOR,
             TopicCatalog.VISION,
@@ -67,9 +69,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--report-every",
             defaultValue = "2s",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "Interval of the live line. Default: ${DEFAULT-VALUE}.")
-    long reportEveryMs;
+    Duration reportEvery;
 
     @Mixin
     SimulatorMixin simulator;
@@ -78,8 +80,16 @@ public final class DemoCommand implements Callable<Integer> {
     WindowJobOptions job;
 
     @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add("Connection", "--bootstrap-servers", "--schema-registry-url")
+                .add("Run", "--report-every", "--state-dir", "--from-savepoint", "--from-checkpoint", "--fresh");
+    }
+
+    @Override
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
+        long reportEveryMs = reportEvery.toMillis();
         if (reportEveryMs < 100) throw new CommandLine.ParameterException(cmd, "--report-every must be at least 100ms");
         if (registryUrl != null && bootstrapServers == null) {
             throw new CommandLine.ParameterException(cmd, "--schema-registry-url needs --bootstrap-servers too");

@@ -1,5 +1,6 @@
 package io.braid.cli;
 
+import io.braid.cli.support.HelpSections;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
             "the _braid_schemas topic so ids survive a restart) and every Braid topic, prints the bootstrap",
             "servers and registry URL for commands in other terminals, then runs until Ctrl-C."
         })
-public final class StackCommand implements Callable<Integer> {
+public final class StackCommand implements Callable<Integer>, HelpSections.Declared {
     @Option(
             names = "--registry-port",
             defaultValue = "8081",
@@ -33,6 +34,14 @@ public final class StackCommand implements Callable<Integer> {
             names = "--bootstrap-servers",
             description = "Use this Kafka instead of starting one (only the registry and topics are started).")
     String bootstrapServers;
+
+    @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add("Connection", "--bootstrap-servers", "--registry-port")
+                .add("Topics", "--partitions")
+                .add("Storage", "--data-dir");
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,5 +1,8 @@
 package io.braid.producers.cli;
 
+import io.braid.cli.support.DurationConverter;
+import io.braid.cli.support.HelpSections;
+import io.braid.cli.support.ProgressLine;
 import io.braid.producers.KafkaClients;
 import io.braid.producers.ProduceRunner;
 import io.braid.producers.StreamTopics;
@@ -12,6 +15,7 @@ import io.braid.serde.SerdeConfig;
 import io.braid.topics.TopicCatalog;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,7 +41,7 @@ import picocli.CommandLine.Option;
             "segment labels to Kafka with registered Avro schemas (Confluent wire format), key = robot id.",
             "Prints a rate line every few seconds on stderr and the counts per topic at the end."
         })
-public final class ProduceCommand implements Callable<Integer> {
+public final class ProduceCommand implements Callable<Integer>, HelpSections.Declared {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -96,9 +100,10 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(
             names = "--progress-every",
             defaultValue = "5s",
-            converter = Durations.Converter.class,
-            description = "Interval of the live rate line on stderr (0 = none). Default: ${DEFAULT-VALUE}.")
-    long progressEveryMs;
+            converter = DurationConverter.class,
+            description = "Interval of the live rate line on stderr (0 = none); redrawn in place on a terminal."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Duration progressEvery;
 
     @Override
     public Integer call() throws Exception {
@@ -107,10 +112,12 @@ public final class ProduceCommand implements Callable<Integer> {
         if (createTopics) createInputTopics(props);
         PrintWriter out = spec.commandLine().getOut();
         ProduceRunner.Result r;
+        // the runner paces the rate line itself; the ProgressLine only decides between redraw and plain lines
+        ProgressLine progress = ProgressLine.stderr(Duration.ZERO);
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(props);
                 ConfluentAvroSerializer<Object> ser = new ConfluentAvroSerializer<>(null, serdeConfig(props), false)) {
-            ProduceRunner runner =
-                    new ProduceRunner(options, producer, ser, realtime && !fast, progressEveryMs, System.err::println);
+            ProduceRunner runner = new ProduceRunner(
+                    options, producer, ser, realtime && !fast, progressEvery.toMillis(), progress::update);
             CountDownLatch done = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 runner.stop();
@@ -124,6 +131,7 @@ public final class ProduceCommand implements Callable<Integer> {
             try {
                 r = runner.run();
             } finally {
+                progress.finish();
                 done.countDown();
             }
             try {
@@ -144,7 +152,6 @@ public final class ProduceCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         if (partitions < 1) throw new CommandLine.ParameterException(cmd, "--partitions must be >= 1");
         if (replicationFactor < 1) throw new CommandLine.ParameterException(cmd, "--replication-factor must be >= 1");
-        if (progressEveryMs < 0) throw new CommandLine.ParameterException(cmd, "--progress-every must be >= 0");
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new CommandLine.ParameterException(cmd, "--bootstrap-servers must not be empty");
         }
@@ -172,6 +179,15 @@ public final class ProduceCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(adminProps)) {
             TopicCatalog.ensure(admin, StreamTopics.inputSpecs(partitions, replicationFactor));
         }
+    }
+
+    @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add("Connection", "--bootstrap-servers", "--schema-registry-url", "--producer-config")
+                .add("Topics", "--create-topics", "--partitions", "--replication-factor")
+                .add("Sending", "--realtime", "--fast")
+                .add("Output", "--progress-every");
     }
 
     static void printSummary(PrintWriter out, SimulatorOptions o, ProduceRunner.Result r) {

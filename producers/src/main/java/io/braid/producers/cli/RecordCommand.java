@@ -1,5 +1,9 @@
 package io.braid.producers.cli;
 
+import io.braid.cli.support.DurationConverter;
+import io.braid.cli.support.Durations;
+import io.braid.cli.support.HelpSections;
+import io.braid.cli.support.ProgressLine;
 import io.braid.producers.KafkaClients;
 import io.braid.producers.StreamTopics;
 import io.braid.producers.record.Recorder;
@@ -28,7 +32,7 @@ import picocli.CommandLine.Option;
             "timestamp, key and the value bytes as on the wire; the writer schemas are stored for replay elsewhere.",
             "Reads from the beginning (or --from) to the end offsets at start, or --follow for a while."
         })
-public final class RecordCommand implements Callable<Integer> {
+public final class RecordCommand implements Callable<Integer>, HelpSections.Declared {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -67,9 +71,9 @@ public final class RecordCommand implements Callable<Integer> {
 
     @Option(
             names = "--follow",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "Keep recording new records for this long instead of stopping at the current end.")
-    Long followMs;
+    Duration follow;
 
     @Override
     public Integer call() throws Exception {
@@ -78,7 +82,7 @@ public final class RecordCommand implements Callable<Integer> {
         if (fromMs != null && toMs != null && toMs <= fromMs) {
             throw new CommandLine.ParameterException(cmd, "--to must be after --from");
         }
-        if (followMs != null && followMs <= 0) throw new CommandLine.ParameterException(cmd, "--follow must be > 0");
+        if (follow != null && follow.isZero()) throw new CommandLine.ParameterException(cmd, "--follow must be > 0");
         List<String> ts = topics == null || topics.isEmpty() ? StreamTopics.INPUTS : topics;
         Map<String, Object> props = KafkaClients.consumer(bootstrapServers, consumerConfig);
         SchemaRegistryClient registry = null;
@@ -87,14 +91,27 @@ public final class RecordCommand implements Callable<Integer> {
             rc.put("schema.registry.url", registryUrl);
             registry = RegistryClients.create(rc);
         }
-        Recorder.Result r = new Recorder(props, registry, System.err::println)
-                .record(ts, output, fromMs, toMs, followMs == null ? null : Duration.ofMillis(followMs));
+        ProgressLine progress = ProgressLine.stderr(Duration.ZERO); // the recorder paces its lines
+        Recorder.Result r;
+        try {
+            r = new Recorder(props, registry, progress::update).record(ts, output, fromMs, toMs, follow);
+        } finally {
+            progress.finish();
+        }
         PrintWriter out = cmd.getOut();
         out.printf("%-24s %10s  %s%n", "topic", "records", "file");
         for (String t : r.records().keySet())
             out.printf("%-24s %10d  %s%n", t, r.records().get(t), r.files().get(t));
         out.flush();
         return 0;
+    }
+
+    @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add("Connection", "--bootstrap-servers", "--schema-registry-url", "--consumer-config")
+                .add("What", "--topics", "--from", "--to", "--follow")
+                .add("Output", "--output");
     }
 
     static Long instant(CommandLine cmd, String name, String value) {

@@ -1,5 +1,7 @@
 package io.braid.producers.cli;
 
+import io.braid.cli.support.HelpSections;
+import io.braid.cli.support.ProgressLine;
 import io.braid.producers.KafkaClients;
 import io.braid.producers.record.Replayer;
 import io.braid.registry.RegistryClients;
@@ -8,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +36,7 @@ import picocli.CommandLine.Parameters;
             "order, keeping keys, values and timestamps. --speed 1 keeps the original spacing, 10 is ten times faster,",
             "--fast sends as fast as possible. With a registry, schemas are registered there and ids rewritten."
         })
-public final class ReplayCommand implements Callable<Integer> {
+public final class ReplayCommand implements Callable<Integer>, HelpSections.Declared {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -91,9 +94,12 @@ public final class ReplayCommand implements Callable<Integer> {
             registry = RegistryClients.create(rc);
         }
         Replayer.Result r;
+        ProgressLine progress = ProgressLine.stderr(Duration.ZERO); // the replayer paces its lines
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            r = new Replayer(producer, registry, System.err::println)
+            r = new Replayer(producer, registry, progress::update)
                     .replay(files, topicPrefix, fast ? 0 : speed, fromMs, toMs);
+        } finally {
+            progress.finish();
         }
         PrintWriter out = cmd.getOut();
         out.printf("replayed in %.1f s%n%-24s %10s%n", r.seconds(), "topic", "records");
@@ -104,6 +110,14 @@ public final class ReplayCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add("Connection", "--bootstrap-servers", "--schema-registry-url", "--producer-config")
+                .add("What", "--from", "--to", "--topic-prefix")
+                .add("Timing", "--speed", "--fast");
     }
 
     private List<Path> files(CommandLine cmd) throws IOException {

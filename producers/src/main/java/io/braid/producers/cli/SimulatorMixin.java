@@ -1,16 +1,20 @@
 package io.braid.producers.cli;
 
 import io.braid.avro.FrameEncoding;
+import io.braid.cli.support.DurationConverter;
+import io.braid.cli.support.Durations;
+import io.braid.cli.support.HelpSections;
 import io.braid.producers.sim.DatasetSpec;
 import io.braid.producers.sim.Malformation;
 import io.braid.producers.sim.SimulatorOptions;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The simulator's options (rates, seed, time, faults) as picocli options; {@link #toOptions} builds them typed. */
-public final class SimulatorMixin {
+public final class SimulatorMixin implements HelpSections.Declared {
     @Option(
             names = "--robots",
             defaultValue = "4",
@@ -20,9 +24,9 @@ public final class SimulatorMixin {
     @Option(
             names = "--duration",
             defaultValue = "60s",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "Simulated event time to produce, e.g. 30s, 2m, 1h. Default: ${DEFAULT-VALUE}.")
-    long durationMs;
+    Duration duration;
 
     @Option(
             names = "--seed",
@@ -67,9 +71,9 @@ public final class SimulatorMixin {
     @Option(
             names = "--tick",
             defaultValue = "1s",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "Length of one benchmark tick (one §6.4 sample). Default: ${DEFAULT-VALUE}.")
-    long tickMs;
+    Duration tick;
 
     @Option(
             names = "--frame-encoding",
@@ -92,16 +96,16 @@ public final class SimulatorMixin {
     @Option(
             names = "--jitter",
             defaultValue = "0ms",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "Each event's timestamp moves by up to +-this. Default: ${DEFAULT-VALUE}.")
-    long jitterMs;
+    Duration jitter;
 
     @Option(
             names = "--clock-skew",
             defaultValue = "0ms",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "Each robot's clock is off by a constant drawn from +-this. Default: ${DEFAULT-VALUE}.")
-    long clockSkewMs;
+    Duration clockSkew;
 
     @Option(
             names = "--out-of-order",
@@ -113,9 +117,9 @@ public final class SimulatorMixin {
     @Option(
             names = "--max-out-of-order",
             defaultValue = "500ms",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "Out-of-order events are held back between half this and this. Default: ${DEFAULT-VALUE}.")
-    long maxOutOfOrderMs;
+    Duration maxOutOfOrder;
 
     @Option(
             names = "--late",
@@ -126,9 +130,9 @@ public final class SimulatorMixin {
     @Option(
             names = "--late-delay",
             defaultValue = "30s",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "How far behind late events are sent. Default: ${DEFAULT-VALUE}.")
-    long lateDelayMs;
+    Duration lateDelay;
 
     @Option(
             names = "--drop-sensor",
@@ -174,10 +178,11 @@ public final class SimulatorMixin {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, "--start-time: " + e.getMessage());
         }
+        long tickMs = tick.toMillis();
         if (startTime.trim().equalsIgnoreCase("now") && tickMs > 0) start = start / tickMs * tickMs;
         SimulatorOptions o = new SimulatorOptions()
                 .robots(robots)
-                .durationMs(durationMs)
+                .durationMs(duration.toMillis())
                 .seed(seed)
                 .startTimeMs(start)
                 .rateScale(rateScale)
@@ -189,12 +194,12 @@ public final class SimulatorMixin {
                 .frameEncoding(frameEncoding)
                 .pBias(pBias)
                 .colorRule(colorRule)
-                .jitterMs(jitterMs)
-                .clockSkewMs(clockSkewMs)
+                .jitterMs(jitter.toMillis())
+                .clockSkewMs(clockSkew.toMillis())
                 .outOfOrderFraction(outOfOrder)
-                .maxOutOfOrderMs(maxOutOfOrderMs)
+                .maxOutOfOrderMs(maxOutOfOrder.toMillis())
                 .lateFraction(late)
-                .lateDelayMs(lateDelayMs)
+                .lateDelayMs(lateDelay.toMillis())
                 .dropSensor(dropSensor)
                 .dropVision(dropVision)
                 .dropText(dropText)
@@ -209,5 +214,40 @@ public final class SimulatorMixin {
             throw new CommandLine.ParameterException(cmd, "invalid options: " + String.join("; ", problems));
         }
         return o;
+    }
+
+    /** Sections of --help for every command that mixes the simulator in. */
+    @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add(
+                        "Simulator",
+                        "--robots",
+                        "--duration",
+                        "--seed",
+                        "--start-time",
+                        "--rate-scale",
+                        "--sensor-hz",
+                        "--chunk-samples",
+                        "--camera-hz",
+                        "--text-hz",
+                        "--tick",
+                        "--frame-encoding",
+                        "--p-bias",
+                        "--color-rule")
+                .add(
+                        "Faults",
+                        "--jitter",
+                        "--clock-skew",
+                        "--out-of-order",
+                        "--max-out-of-order",
+                        "--late",
+                        "--late-delay",
+                        "--drop-sensor",
+                        "--drop-vision",
+                        "--drop-text",
+                        "--duplicates",
+                        "--malformed",
+                        "--malformed-kinds");
     }
 }

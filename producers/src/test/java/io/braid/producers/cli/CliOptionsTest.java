@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.braid.cli.support.Durations;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.Callable;
@@ -77,15 +78,16 @@ class CliOptionsTest {
 
     @Test
     void durations() {
-        assertEquals(30_000, Durations.parseMillis("30s"));
-        assertEquals(120_000, Durations.parseMillis("2m"));
-        assertEquals(500, Durations.parseMillis("500ms"));
-        assertEquals(3_600_000, Durations.parseMillis("1h"));
-        assertEquals(1_500, Durations.parseMillis("1.5s"));
-        assertEquals(45_000, Durations.parseMillis("PT45S"));
-        assertEquals(10_000, Durations.parseMillis("10"));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parseMillis("-1s"));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parseMillis("3 fortnights"));
+        assertEquals(30_000, Durations.parse("30s").toMillis());
+        assertEquals(120_000, Durations.parse("2m").toMillis());
+        assertEquals(500, Durations.parse("500ms").toMillis());
+        assertEquals(3_600_000, Durations.parse("1h").toMillis());
+        assertEquals(1_500, Durations.parse("1.5s").toMillis());
+        assertEquals(45_000, Durations.parse("PT45S").toMillis());
+        assertEquals(5_400_000, Durations.parse("1h30m").toMillis());
+        assertEquals(10_000, Durations.parse("10").toMillis());
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("-1s"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("3 fortnights"));
     }
 
     @Test

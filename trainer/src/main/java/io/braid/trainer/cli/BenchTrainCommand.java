@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.braid.cli.support.HelpSections;
 import io.braid.producers.sim.DatasetSpec;
 import io.braid.producers.sim.SimulatedDataset;
 import io.braid.text.Tokenizer;
@@ -35,13 +36,14 @@ import picocli.CommandLine.Option;
         name = "train",
         mixinStandardHelpOptions = true,
         description = "Benchmark training throughput, MFU, inference latency and memory of the trainer's models.")
-public final class BenchTrainCommand implements Callable<Integer> {
+public final class BenchTrainCommand implements Callable<Integer>, HelpSections.Declared {
     @Option(
             names = "--objectives",
             split = ",",
             defaultValue = "comm,decur,cross,crossself,dimml",
+            converter = Objective.Converter.class,
             description = "objectives to measure (default: ${DEFAULT-VALUE})")
-    List<String> objectives;
+    List<Objective> objectives;
 
     @Option(
             names = "--batch-sizes",
@@ -76,6 +78,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
     int threads;
 
     @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add("What", "--objectives", "--batch-sizes")
+                .add("Run", "--steps", "--warmup", "--long-steps", "--seed", "--threads");
+    }
+
+    @Override
     public Integer call() throws Exception {
         TorchThreads.set(threads);
         System.err.println("bench train: device " + Engine.getInstance().defaultDevice() + ", torch threads "
@@ -87,7 +96,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         double matmul = matmulFlops();
         List<String> names = new ArrayList<>();
         List<double[]> rows = new ArrayList<>();
-        for (String o : objectives) {
+        for (Objective objective : objectives) {
+            String o = objective.id();
             for (int b : batchSizes) {
                 matmul = Math.max(matmul, matmulFlops());
                 names.add(o + ":" + b);

@@ -2,6 +2,8 @@ package io.braid.trainer.cli;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.braid.cli.support.HelpSections;
+import io.braid.cli.support.ProgressLine;
 import io.braid.producers.sim.SegmentFactors;
 import io.braid.text.Tokenizer;
 import io.braid.trainer.Features;
@@ -15,6 +17,7 @@ import io.braid.trainer.model.ModelConfig;
 import io.braid.trainer.model.ModelStore;
 import io.braid.trainer.model.MultimodalModel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -29,12 +32,13 @@ import picocli.CommandLine.Option;
         name = "eval",
         mixinStandardHelpOptions = true,
         description = "Pre-train an objective on the simulated robot benchmark and run the R/U/S linear-probe suite.")
-public final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer>, HelpSections.Declared {
     @Option(
             names = "--objective",
             defaultValue = "comm",
+            converter = Objective.Converter.class,
             description = "comm | decur | cross | crossself | dimml (default: ${DEFAULT-VALUE})")
-    String objective;
+    Objective objective;
 
     @Option(names = "--smoke", description = "small CI configuration: 1024/512/512 ticks, 3 epochs, 3-fold CV")
     boolean smoke;
@@ -141,16 +145,6 @@ public final class EvalCommand implements Callable<Integer> {
     /** Refuses nonsense before any work starts (exit code 2 with the option's name). */
     void validate() {
         var cmd = spec.commandLine();
-        if (!java.util.List.of(
-                        ModelConfig.COMM,
-                        ModelConfig.DECUR,
-                        ModelConfig.CROSS,
-                        ModelConfig.CROSS_SELF,
-                        ModelConfig.DIMML)
-                .contains(objective)) {
-            throw new picocli.CommandLine.ParameterException(
-                    cmd, "--objective must be comm, decur, cross, crossself or dimml, not '" + objective + "'");
-        }
         if (batch < 2) throw new picocli.CommandLine.ParameterException(cmd, "--batch-size must be at least 2");
         if (epochs != null && epochs < 1)
             throw new picocli.CommandLine.ParameterException(cmd, "--epochs must be >= 1");
@@ -173,7 +167,7 @@ public final class EvalCommand implements Callable<Integer> {
                 objective, Engine.getInstance().defaultDevice(), pre, ptr, pte, ep, batch, lr, wd, seed);
         ProbeSuite.Sets sets = ProbeSuite.generate(seed, pre, ptr, pte);
         ModelConfig cfg = ModelConfig.defaults(
-                        objective, Tokenizer.defaultTokenizer().vocabularySize(), seed)
+                        objective.id(), Tokenizer.defaultTokenizer().vocabularySize(), seed)
                 .withComm(d, fusionLayers, commFullWeight);
         Augmenter.ImageColour colour =
                 new Augmenter.ImageColour(brightness, contrast, saturation, hue, jitterP, grayscaleP);
@@ -187,18 +181,18 @@ public final class EvalCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
                 MultimodalModel model = MultimodalModel.create(cfg, manager)) {
-            ProgressBar bar = new ProgressBar();
+            ProgressLine bar = ProgressLine.stderr(Duration.ofSeconds(5));
             Pretrainer trainer = new Pretrainer(
                     model, manager, new Pretrainer.Options(ep, batch, lr, wd, seed, Math.max(1, ep / 4)));
             Windows pw = sets.pretrain().imageColour(colour);
             trainer.train(
                     pw,
-                    ModelConfig.DIMML.equals(objective) ? i -> taskC(pw.factors[i]) : null,
-                    (phase, e, epochs, s, steps, loss) -> bar.update(
+                    objective == Objective.DIMML ? i -> taskC(pw.factors[i]) : null,
+                    (phase, e, epochs, s, steps, loss) -> bar.progress(
                             phase,
                             (e + (s + 1.0) / steps) / epochs,
                             String.format(Locale.ROOT, "epoch %d/%d loss %.4f", e + 1, epochs, loss)));
-            bar.done();
+            bar.finish();
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             System.err.printf("trained in %.0f s%n", trainSeconds);
             if (save != null) {
@@ -244,6 +238,31 @@ public final class EvalCommand implements Callable<Integer> {
             System.out.println(result);
         }
         return 0;
+    }
+
+    @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add("Run", "--objective", "--smoke", "--seed", "--threads", "--save")
+                .add(
+                        "Training",
+                        "--epochs",
+                        "--batch-size",
+                        "--lr",
+                        "--weight-decay",
+                        "--pretrain-ticks",
+                        "--probe-train-ticks",
+                        "--probe-test-ticks",
+                        "--folds")
+                .add(
+                        "Augmentation",
+                        "--brightness",
+                        "--contrast",
+                        "--saturation",
+                        "--hue",
+                        "--jitter-p",
+                        "--grayscale-p")
+                .add("Model", "--comm-full-weight", "--d", "--fusion-layers");
     }
 
     /** Supervised complementary task C of §6.6: 4·prof + tex (needs sensor and image). */
