@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -232,7 +233,8 @@ public final class KafkaSchemaRegistry extends InMemorySchemaRegistry {
                 500,
                 RegistryException.STORE_ERROR,
                 "schema store " + topic + " on " + bootstrapServers + ": this writer was fenced by a newer one"
-                        + " (transactional.id " + transactionalId + ") and refuses writes; a store has exactly one"
+                        + " (transactional.id " + transactionalId + ") or its producer failed, and it refuses writes;"
+                        + " a store has exactly one"
                         + " writer: use the registry that opened it last, or restart this one to take over ("
                         + fenced + ")");
     }
@@ -280,7 +282,10 @@ public final class KafkaSchemaRegistry extends InMemorySchemaRegistry {
 
     private static boolean isFencing(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) return true;
+            // a newer writer bumped the epoch: depending on timing the old one sees any of these
+            if (t instanceof ProducerFencedException
+                    || t instanceof InvalidProducerEpochException
+                    || t instanceof InvalidTxnStateException) return true;
         }
         return false;
     }
@@ -298,8 +303,9 @@ public final class KafkaSchemaRegistry extends InMemorySchemaRegistry {
         try {
             producer.abortTransaction();
         } catch (RuntimeException e) {
-            if (isFencing(e)) fenced(e);
-            else LOG.warn("schema store {}: abort after {} failed: {}", topic, cause, e.toString());
+            // a producer that cannot even abort is in a fatal state: it never writes again
+            LOG.warn("schema store {}: abort after {} failed: {}", topic, cause, e.toString());
+            fenced(e);
         }
     }
 
