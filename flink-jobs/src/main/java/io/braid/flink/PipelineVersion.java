@@ -1,5 +1,6 @@
 package io.braid.flink;
 
+import io.braid.flink.augment.PairAugmenter;
 import io.braid.text.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,13 +8,19 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The version of everything that decides the content of a window or pair: alignment settings, standardisation
- * statistics, vocabulary and augmentation parameters. Same configuration, same version, on every machine.
+ * statistics, vocabulary, augmentation parameters and the version of the augmentation code ({@link
+ * PairAugmenter#AUGMENT_CODE_VERSION}). Same configuration and code, same version, on every machine.
  */
 public final class PipelineVersion {
     private PipelineVersion() {}
 
     public static String of(WindowJobOptions o) {
-        String canonical = o.contentConfig() + ";vocab=" + Tokenizer.VERSION;
+        return of(o, PairAugmenter.AUGMENT_CODE_VERSION);
+    }
+
+    /** The version with a given augmentation code version (tests show that bumping it changes the version). */
+    static String of(WindowJobOptions o, int augmentCodeVersion) {
+        String canonical = o.contentConfig() + ";vocab=" + Tokenizer.VERSION + ";augment-code=" + augmentCodeVersion;
         return "pv1-" + SensorStats.parse(o.sensorStats, o.sensorChannels).name() + "-"
                 + sha256Hex(canonical).substring(0, 12);
     }

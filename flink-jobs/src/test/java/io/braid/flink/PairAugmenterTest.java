@@ -67,6 +67,39 @@ class PairAugmenterTest {
     }
 
     @Test
+    void everyPairsSeedsFitIn53BitsSoJavaScriptReadsThemExactly() throws Exception {
+        WindowJobOptions o = new WindowJobOptions();
+        String pv = PipelineVersion.of(o);
+        for (int i = 0; i < 20_000; i++) {
+            long s = PairAugmenter.seed(pv, "robot-" + (i % 97) + "@" + (i * 1000L), 1 + i % 2);
+            assertTrue(s >= 0 && s <= io.braid.serde.JsonSafeLongs.MAX_SAFE, "seed " + s);
+            assertEquals(s, (long) (double) s);
+        }
+        PairAugmenter a = new PairAugmenter(new AugmentationParams(o));
+        for (long ws = 0; ws < 20_000; ws += 1000) {
+            TrainingPair p = a.augment(window("r" + ws % 3, ws, o));
+            assertTrue(
+                    io.braid.serde.JsonSafeLongs.violations(p).isEmpty(),
+                    io.braid.serde.JsonSafeLongs.violations(p)::toString);
+            assertEquals(p.getSeed1(), (long) Double.parseDouble(Double.toString((double) p.getSeed1())));
+            assertEquals(p.getSeed2(), (long) Double.parseDouble(Double.toString((double) p.getSeed2())));
+        }
+    }
+
+    @Test
+    void thePipelineVersionCoversTheAugmentationCodeVersion() {
+        WindowJobOptions o = new WindowJobOptions();
+        assertEquals(PipelineVersion.of(o), PipelineVersion.of(o, PairAugmenter.AUGMENT_CODE_VERSION));
+        assertNotEquals(
+                PipelineVersion.of(o, PairAugmenter.AUGMENT_CODE_VERSION),
+                PipelineVersion.of(o, PairAugmenter.AUGMENT_CODE_VERSION + 1));
+        assertNotEquals(
+                PairAugmenter.seed(PipelineVersion.of(o, 1), "r@0", 1),
+                PairAugmenter.seed(PipelineVersion.of(o, 2), "r@0", 1),
+                "new augmentation code, new seeds");
+    }
+
+    @Test
     void textMaskingHitsAboutFifteenPercentOfRealTokensAndNeverPad() {
         WindowJobOptions o = new WindowJobOptions();
         PairAugmenter a = new PairAugmenter(new AugmentationParams(o));

@@ -56,6 +56,12 @@ public class InMemorySchemaRegistry implements SchemaRegistryClient {
     /** Hook for durable stores: called with the records of one change before they are applied; throw to abort. */
     protected void persist(List<StoreRecord> records) {}
 
+    /**
+     * Hook for durable stores: called (under this registry's lock) before a change is computed, so that a store can
+     * refuse writes or first read what others wrote; an id is never chosen from a stale view.
+     */
+    protected void beforeChange() {}
+
     private void commit(List<StoreRecord> records) {
         persist(records);
         records.forEach(this::apply);
@@ -98,8 +104,13 @@ public class InMemorySchemaRegistry implements SchemaRegistryClient {
                     subjectLevels.put(subject, level);
                 }
             }
+            case "NOOP" -> {
+                // our id high-water mark: ids of hard-deleted (compacted away) schemas are never handed out again
+                if (r.value() != null && r.value().has("max_id"))
+                    maxId = Math.max(maxId, r.value().path("max_id").asInt());
+            }
             default -> {
-                // NOOP, MODE and other key types carry nothing this store keeps
+                // MODE and other key types carry nothing this store keeps
             }
         }
     }
@@ -133,6 +144,15 @@ public class InMemorySchemaRegistry implements SchemaRegistryClient {
         return new StoreRecord(key, value);
     }
 
+    /** The id high-water mark, kept under Confluent's NOOP key type (which Confluent readers skip). */
+    static StoreRecord maxIdRecord(int maxId) {
+        ObjectNode key = JSON.createObjectNode();
+        key.put("keytype", "NOOP").put("magic", 0);
+        ObjectNode value = JSON.createObjectNode();
+        value.put("max_id", maxId);
+        return new StoreRecord(key, value);
+    }
+
     /** Parses an Avro schema; anything unparseable is a 42201. */
     public static Schema parse(String schema) {
         if (schema == null || schema.isBlank()) throw RegistryException.invalidSchema("Invalid schema: empty");
@@ -157,6 +177,7 @@ public class InMemorySchemaRegistry implements SchemaRegistryClient {
     @Override
     public synchronized int register(String subject, String schema) {
         Schema parsed = parse(schema);
+        beforeChange();
         String canonical = parsed.toString();
         TreeMap<Integer, Version> vs = subjects.get(subject);
         if (vs != null) {
@@ -329,11 +350,13 @@ public class InMemorySchemaRegistry implements SchemaRegistryClient {
     @Override
     public synchronized void setCompatibility(String subjectOrNull, CompatibilityLevel level) {
         if (level == null) CompatibilityLevel.parse(null);
+        beforeChange();
         commit(List.of(configRecord(subjectOrNull, level)));
     }
 
     /** Removes a subject's own level so it follows the global one again; returns the level it had. */
     public synchronized Optional<CompatibilityLevel> deleteSubjectCompatibility(String subject) {
+        beforeChange();
         Optional<CompatibilityLevel> had = subjectCompatibility(subject);
         if (had.isPresent()) commit(List.of(configRecord(subject, null)));
         return had;
@@ -355,6 +378,7 @@ public class InMemorySchemaRegistry implements SchemaRegistryClient {
 
     @Override
     public synchronized List<Integer> deleteSubject(String subject, boolean permanent) {
+        beforeChange();
         TreeMap<Integer, Version> all = subjects.get(subject);
         if (all == null || all.isEmpty()) throw RegistryException.subjectNotFound(subject);
         List<StoreRecord> records = new ArrayList<>();
@@ -372,6 +396,8 @@ public class InMemorySchemaRegistry implements SchemaRegistryClient {
             }
         }
         if (deleted.isEmpty()) throw RegistryException.subjectNotFound(subject);
+        // compaction drops hard-deleted schema records; the high-water mark keeps their ids from being re-issued
+        if (permanent) records.add(maxIdRecord(maxId));
         commit(records);
         return deleted;
     }

@@ -26,6 +26,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,9 +38,15 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link InMemorySchemaRegistry} persisted to a compacted single-partition topic in Confluent's {@code _schemas}
  * layout (JSON keys {@code {"keytype":"SCHEMA","subject","version","magic":1}} / {@code CONFIG}, JSON values), replayed
- * on start so that ids and versions survive a restart. Exactly one writer per topic (there is no leader election);
- * every change is acknowledged by the broker (acks=all, idempotent) before it is applied, so reads see own writes.
- * The default topic is {@code _braid_schemas}, never {@code _schemas}, so it cannot clash with a real registry.
+ * on start so that ids and versions survive a restart. The default topic is {@code _braid_schemas}, never {@code
+ * _schemas}, so it cannot clash with a real registry.
+ *
+ * <p>Exactly one writer per store: every change is one Kafka transaction of a producer whose {@code transactional.id}
+ * is fixed per topic ({@link #transactionalId(String)}). Opening a store calls {@code initTransactions()}, which
+ * fences the previous writer (its open transaction is aborted, its next commit fails with {@link
+ * ProducerFencedException}); a fenced store refuses every further write with a clear error. Reads are {@code
+ * read_committed}, and before any change (so before an id is chosen) the store reads the topic to its end, so an id
+ * is never issued twice, also across restarts. Needs WRITE on the TransactionalId on a secured cluster.
  */
 public final class KafkaSchemaRegistry extends InMemorySchemaRegistry {
     public static final String DEFAULT_TOPIC = "_braid_schemas";
@@ -46,23 +55,55 @@ public final class KafkaSchemaRegistry extends InMemorySchemaRegistry {
 
     private final String topic;
     private final String bootstrapServers;
+    private final String transactionalId;
+    private final TopicPartition partition;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
     private final int replayed;
+    private volatile String fenced;
 
     private KafkaSchemaRegistry(String bootstrapServers, String topic, Map<String, Object> clientProps) {
         super("kafka " + topic + "@" + bootstrapServers);
         this.topic = topic;
         this.bootstrapServers = bootstrapServers;
+        this.transactionalId = transactionalId(topic);
+        this.partition = new TopicPartition(topic, 0);
         ensureTopic(clientProps);
-        this.replayed = replay(clientProps);
         Map<String, Object> p = new HashMap<>(clientProps);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int)
+                Duration.ofMinutes(1).toMillis());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.producer = new KafkaProducer<>(p);
-        LOG.info("schema store {}: replayed {} records, max id {}", topic, replayed, maxId());
+        KafkaConsumer<byte[], byte[]> c = null;
+        try {
+            // Fences the previous writer and completes or aborts its open transaction before we read, so the replay
+            // below sees everything it committed and nothing it can still add.
+            producer.initTransactions();
+            c = newConsumer(clientProps);
+            this.consumer = c;
+            this.replayed = catchUp();
+        } catch (RuntimeException e) {
+            if (c != null) c.close(Duration.ZERO);
+            producer.close(Duration.ZERO);
+            throw new IllegalStateException(
+                    "cannot open schema store " + topic + " on " + bootstrapServers + ": " + e, e);
+        }
+        LOG.info(
+                "schema store {}: replayed {} records, max id {}, sole writer (transactional.id {})",
+                topic,
+                replayed,
+                maxId(),
+                transactionalId);
+    }
+
+    /** The transactional.id shared by every writer of a store topic: a second writer fences the first. */
+    public static String transactionalId(String topic) {
+        return "braid-schema-store-" + topic;
     }
 
     /** Opens (creating the topic if needed) and replays the store on {@link #DEFAULT_TOPIC}. */
@@ -144,61 +185,133 @@ public final class KafkaSchemaRegistry extends InMemorySchemaRegistry {
         }
     }
 
-    private int replay(Map<String, Object> clientProps) {
+    private KafkaConsumer<byte[], byte[]> newConsumer(Map<String, Object> clientProps) {
         Map<String, Object> p = new HashMap<>(clientProps);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        TopicPartition tp = new TopicPartition(topic, 0);
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+        c.assign(List.of(partition));
+        c.seekToBeginning(List.of(partition));
+        return c;
+    }
+
+    /** Applies every committed record up to the current end of the topic; returns how many were read. */
+    private synchronized int catchUp() {
+        long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos() * 4;
         int n = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp), TIMEOUT).get(tp);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos() * 4;
-            while (consumer.position(tp, TIMEOUT) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("timed out replaying " + topic + " up to offset " + end);
-                }
-                for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-                    if (rec.key() == null) continue;
-                    try {
-                        ObjectNode key = (ObjectNode) JSON.readTree(rec.key());
-                        ObjectNode value = rec.value() == null ? null : (ObjectNode) JSON.readTree(rec.value());
-                        apply(new StoreRecord(key, value));
-                        n++;
-                    } catch (IOException | ClassCastException | RegistryException e) {
-                        LOG.warn("skipping unreadable record at {}@{}: {}", topic, rec.offset(), e.toString());
-                    }
+        while (consumer.position(partition, TIMEOUT) < end) {
+            if (System.nanoTime() > deadline) {
+                throw new RegistryException(
+                        500, RegistryException.STORE_ERROR, "timed out reading " + topic + " up to offset " + end);
+            }
+            for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+                if (rec.key() == null) continue;
+                try {
+                    ObjectNode key = (ObjectNode) JSON.readTree(rec.key());
+                    ObjectNode value = rec.value() == null ? null : (ObjectNode) JSON.readTree(rec.value());
+                    apply(new StoreRecord(key, value));
+                    n++;
+                } catch (IOException | ClassCastException | RegistryException e) {
+                    LOG.warn("skipping unreadable record at {}@{}: {}", topic, rec.offset(), e.toString());
                 }
             }
         }
         return n;
     }
 
+    /** Whether a newer writer of this store has taken over (this one then refuses every write). */
+    public boolean isFenced() {
+        return fenced != null;
+    }
+
+    private RegistryException fencedError() {
+        return new RegistryException(
+                500,
+                RegistryException.STORE_ERROR,
+                "schema store " + topic + " on " + bootstrapServers + ": this writer was fenced by a newer one"
+                        + " (transactional.id " + transactionalId + ") or its producer failed, and it refuses writes;"
+                        + " a store has exactly one"
+                        + " writer: use the registry that opened it last, or restart this one to take over ("
+                        + fenced + ")");
+    }
+
+    @Override
+    protected void beforeChange() {
+        if (fenced != null) throw fencedError();
+        try {
+            catchUp();
+        } catch (RuntimeException e) {
+            if (e instanceof RegistryException r) throw r;
+            throw new RegistryException(
+                    500, RegistryException.STORE_ERROR, "cannot read schema store " + topic + ": " + e, e);
+        }
+    }
+
     @Override
     protected void persist(List<StoreRecord> records) {
+        if (fenced != null) throw fencedError();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try {
+            producer.beginTransaction();
             for (StoreRecord r : records) {
                 byte[] key = JSON.writeValueAsBytes(r.key());
                 byte[] value = r.value() == null ? null : JSON.writeValueAsBytes(r.value());
                 sent.add(producer.send(new ProducerRecord<>(topic, 0, key, value)));
             }
             for (Future<RecordMetadata> f : sent) f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            producer.commitTransaction();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            abort(e);
             throw new RegistryException(500, RegistryException.STORE_ERROR, "interrupted writing to " + topic, e);
         } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
+            if (isFencing(e)) {
+                fenced(e);
+                throw fencedError();
+            }
+            abort(e);
+            if (fenced != null) throw fencedError();
             throw new RegistryException(
                     500, RegistryException.STORE_ERROR, "Error in the backend data store " + topic + ": " + e, e);
         }
     }
 
+    private static boolean isFencing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // a newer writer bumped the epoch: depending on timing the old one sees any of these
+            if (t instanceof ProducerFencedException
+                    || t instanceof InvalidProducerEpochException
+                    || t instanceof InvalidTxnStateException) return true;
+        }
+        return false;
+    }
+
+    private void fenced(Throwable e) {
+        fenced = String.valueOf(e);
+        LOG.warn(
+                "schema store {}: fenced by a newer writer (transactional.id {}); refusing writes",
+                topic,
+                transactionalId);
+        producer.close(Duration.ZERO);
+    }
+
+    private void abort(Throwable cause) {
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException e) {
+            // a producer that cannot even abort is in a fatal state: it never writes again
+            LOG.warn("schema store {}: abort after {} failed: {}", topic, cause, e.toString());
+            fenced(e);
+        }
+    }
+
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        consumer.close(Duration.ofSeconds(5));
+        producer.close(fenced != null ? Duration.ZERO : Duration.ofSeconds(5));
     }
 }

@@ -17,6 +17,8 @@ public class RegistryException extends RuntimeException {
     public static final int INVALID_COMPATIBILITY_LEVEL = 42203;
     public static final int STORE_ERROR = 50001;
     public static final int UNREACHABLE = -1;
+    /** Not a Confluent answer at all (see {@link RegistryMisconfiguredException}). */
+    public static final int MISCONFIGURED = -2;
 
     private final int status;
     private final int errorCode;
@@ -43,8 +45,14 @@ public class RegistryException extends RuntimeException {
         return errorCode;
     }
 
+    /** A genuine Confluent "not found" (40401 subject, 40402 version, 40403 schema), not a misconfigured URL. */
     public boolean isNotFound() {
-        return status == 404;
+        return status == 404 && errorCode != MISCONFIGURED;
+    }
+
+    /** The URL does not lead to a Confluent-compatible registry (a 404 without a Confluent error body). */
+    public boolean isMisconfigured() {
+        return errorCode == MISCONFIGURED;
     }
 
     public boolean isIncompatible() {

@@ -155,7 +155,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                         String text = resp.body();
                         return text == null || text.isBlank() ? JSON.nullNode() : JSON.readTree(text);
                     }
-                    RegistryException e = error(status, resp.body(), method, url);
+                    RegistryException e = error(status, resp.body(), method, baseUrls.get(idx), url);
                     if (!e.isRetriable()) throw e;
                     last = e;
                 } catch (IOException e) {
@@ -190,18 +190,26 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    private static RegistryException error(int status, String body, String method, String url) {
-        int code = status;
+    private static RegistryException error(int status, String body, String method, String baseUrl, String url) {
+        Integer code = null;
         String message = body;
         try {
             JsonNode n = JSON.readTree(body);
-            if (n != null && n.has("error_code")) code = n.get("error_code").asInt(status);
-            if (n != null && n.has("message")) message = n.get("message").asText();
+            if (n != null && n.isObject() && n.path("error_code").isInt()) {
+                code = n.get("error_code").asInt();
+                if (n.has("message")) message = n.get("message").asText();
+            }
         } catch (IOException | RuntimeException ignored) {
             // not a Confluent error body: keep the raw text
         }
+        // A registry answers a missing subject/version/schema with a 404xx code; a bare 404 (or Confluent's own
+        // {"error_code":404} for an unknown path) means the URL or its path prefix is wrong.
+        if (status == 404 && (code == null || code < 40400 || code > 40499)) {
+            return new RegistryMisconfiguredException(status, baseUrl, method, url, body);
+        }
+        int c = code == null ? status : code;
         return new RegistryException(
-                status, code, method + " " + url + " answered " + status + " (error code " + code + "): " + message);
+                status, c, method + " " + url + " answered " + status + " (error code " + c + "): " + message);
     }
 
     private static void sleep(long ms) {

@@ -173,7 +173,7 @@ public class ConfluentAvroDeserializer<T> implements Deserializer<T>, Serializab
         try {
             text = c.schemaById(id);
         } catch (RegistryException e) {
-            if (e.status() == 404) {
+            if (e.isNotFound()) {
                 throw new WireFormatException(
                         WireFormatException.Reason.UNKNOWN_SCHEMA_ID,
                         "unknown schema id " + id + " (registry " + c.target() + " answered " + e.errorCode() + ")",

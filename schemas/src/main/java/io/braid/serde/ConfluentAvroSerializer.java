@@ -298,8 +298,9 @@ public class ConfluentAvroSerializer<T> implements Serializer<T> {
 
     static WireFormatException fromRegistry(RegistryException e, String what, String target) {
         WireFormatException.Reason reason;
-        if (e.isIncompatible()) reason = WireFormatException.Reason.INCOMPATIBLE_SCHEMA;
-        else if (e.status() == 404) reason = WireFormatException.Reason.UNKNOWN_SCHEMA_ID;
+        if (e.isMisconfigured()) reason = WireFormatException.Reason.REGISTRY_MISCONFIGURED;
+        else if (e.isIncompatible()) reason = WireFormatException.Reason.INCOMPATIBLE_SCHEMA;
+        else if (e.isNotFound()) reason = WireFormatException.Reason.UNKNOWN_SCHEMA_ID;
         else if (e.status() == 422) reason = WireFormatException.Reason.INCOMPATIBLE_SCHEMA;
         else reason = WireFormatException.Reason.REGISTRY_UNAVAILABLE;
         String answer = e.status() < 0 ? "could not be reached" : "answered " + e.errorCode();

@@ -12,7 +12,9 @@ public class WireFormatException extends SerializationException {
         UNKNOWN_SCHEMA_ID,
         UNREADABLE_PAYLOAD,
         INCOMPATIBLE_SCHEMA,
-        REGISTRY_UNAVAILABLE
+        REGISTRY_UNAVAILABLE,
+        /** The registry URL does not answer like a Confluent registry: a configuration error, not bad data. */
+        REGISTRY_MISCONFIGURED
     }
 
     private final Reason reason;

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.Test;
@@ -161,6 +164,31 @@ class InMemorySchemaRegistryTest {
         assertEquals(code(() -> r.schemaById(999)), RegistryException.SCHEMA_NOT_FOUND);
         assertEquals(List.of(1, 2, 3), r.deleteSubject("s", true));
         assertEquals(code(() -> r.deleteSubject("s", false)), RegistryException.SUBJECT_NOT_FOUND);
+    }
+
+    @Test
+    void hardDeletedIdsAreNotReissuedAfterCompaction() {
+        List<InMemorySchemaRegistry.StoreRecord> journal = new ArrayList<>();
+        InMemorySchemaRegistry r = new InMemorySchemaRegistry() {
+            @Override
+            protected void persist(List<StoreRecord> records) {
+                journal.addAll(records);
+            }
+        };
+        r.register("keep", V1);
+        r.register("gone", BAD);
+        r.deleteSubject("gone", false);
+        r.deleteSubject("gone", true);
+        // what a compacted topic keeps: the last value per key, tombstoned keys removed
+        Map<String, InMemorySchemaRegistry.StoreRecord> compacted = new LinkedHashMap<>();
+        for (InMemorySchemaRegistry.StoreRecord rec : journal) {
+            compacted.remove(rec.key().toString());
+            if (rec.value() != null) compacted.put(rec.key().toString(), rec);
+        }
+        InMemorySchemaRegistry replayed = new InMemorySchemaRegistry();
+        compacted.values().forEach(replayed::apply);
+        assertEquals(code(() -> replayed.schemaById(2)), RegistryException.SCHEMA_NOT_FOUND);
+        assertEquals(3, replayed.register("new", V3.replace("Ev", "Other")), "id 2 was issued once, never again");
     }
 
     private static int code(Runnable call) {

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Build check: every contract in src/main/avro stays BACKWARD compatible with its counterpart in the newest
- * schemas/released/vN (the new schema can read everything written with the released one), and no released contract
- * disappears. See schemas/README.md for how to release a version.
+ * Build check: every contract in src/main/avro stays BACKWARD compatible with its counterpart in every
+ * schemas/released/vN (the new schema can read everything written with a released one), each release reads the one
+ * before it (v1 -> v2 -> ... -> current), and no released contract disappears. See schemas/README.md for how to release a version.
  */
 @Timeout(60)
 class ReleasedSchemasCompatibilityTest {
@@ -46,34 +46,66 @@ class ReleasedSchemasCompatibilityTest {
         return out;
     }
 
-    static Path newestRelease() throws IOException {
+    /** Every released/vN, oldest first. */
+    static List<Path> releases() throws IOException {
         try (Stream<Path> s = Files.list(RELEASED)) {
-            return s.filter(p -> p.getFileName().toString().matches("v\\d+"))
-                    .max(Comparator.comparingInt(
+            List<Path> all = s.filter(p -> p.getFileName().toString().matches("v\\d+"))
+                    .sorted(Comparator.comparingInt(
                             p -> Integer.parseInt(p.getFileName().toString().substring(1))))
-                    .orElseThrow(() -> new AssertionError("no released/vN directory"));
+                    .toList();
+            if (all.isEmpty()) throw new AssertionError("no released/vN directory");
+            return all;
         }
+    }
+
+    static Path newestRelease() throws IOException {
+        List<Path> all = releases();
+        return all.get(all.size() - 1);
+    }
+
+    /** Problems when the contracts of {@code newer} cannot read data written with {@code older}. */
+    static List<String> backwardProblems(
+            String olderName, Map<String, Schema> older, String newerName, Map<String, Schema> newer) {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Schema> e : older.entrySet()) {
+            Schema now = newer.get(e.getKey());
+            if (now == null) {
+                problems.add(e.getKey() + " was released in " + olderName + " but is gone from " + newerName);
+                continue;
+            }
+            SchemaCompatibility.SchemaPairCompatibility c =
+                    SchemaCompatibility.checkReaderWriterCompatibility(now, e.getValue());
+            if (c.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+                problems.add(e.getKey() + " in " + newerName + " cannot read data written with " + olderName + ": "
+                        + c.getResult().getIncompatibilities());
+            }
+        }
+        return problems;
     }
 
     @Test
     void everyContractIsBackwardCompatibleWithTheNewestRelease() throws IOException {
         Path release = newestRelease();
         Map<String, Schema> released = load(release);
-        Map<String, Schema> current = load(CURRENT);
         assertFalse(released.isEmpty());
+        List<String> problems = backwardProblems(release.toString(), released, CURRENT.toString(), load(CURRENT));
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** v1 -> v2 -> ... -> current: each release reads the one before, and the current contracts read every one. */
+    @Test
+    void theReleasesFormABackwardCompatibleChainUpToTheCurrentContracts() throws IOException {
+        List<Path> all = releases();
+        assertTrue(all.size() >= 2, "v1 and v2 (53-bit seeds) are released: " + all);
+        Map<String, Schema> current = load(CURRENT);
         List<String> problems = new ArrayList<>();
-        for (Map.Entry<String, Schema> e : released.entrySet()) {
-            Schema now = current.get(e.getKey());
-            if (now == null) {
-                problems.add(e.getKey() + " was released in " + release + " but is gone from " + CURRENT);
-                continue;
+        for (int i = 0; i < all.size(); i++) {
+            Map<String, Schema> older = load(all.get(i));
+            if (i + 1 < all.size()) {
+                problems.addAll(backwardProblems(
+                        all.get(i).toString(), older, all.get(i + 1).toString(), load(all.get(i + 1))));
             }
-            SchemaCompatibility.SchemaPairCompatibility c =
-                    SchemaCompatibility.checkReaderWriterCompatibility(now, e.getValue());
-            if (c.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-                problems.add(e.getKey() + " cannot read data written with " + release.getFileName() + ": "
-                        + c.getResult().getIncompatibilities());
-            }
+            problems.addAll(backwardProblems(all.get(i).toString(), older, CURRENT.toString(), current));
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }

@@ -17,14 +17,25 @@ import java.util.List;
 public final class PairAugmenter implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Version of this augmentation code; part of the pipeline version. Bump it whenever a change here, in {@link Rng}
+     * or in {@link AugmentFunction} changes the bytes of a pair for the same window and parameters (2: seeds masked
+     * to 53 bits).
+     */
+    public static final int AUGMENT_CODE_VERSION = 2;
+
+    /** Seeds are below 2^53, so a decoder that reads Avro longs as doubles (JavaScript) gets them exactly. */
+    public static final long SEED_MASK = (1L << 53) - 1;
+
     private final AugmentationParams p;
 
     public PairAugmenter(AugmentationParams params) {
         this.p = params;
     }
 
+    /** The view's seed, in [0, 2^53) (see TrainingPair.seed1's doc). */
     public static long seed(String pipelineVersion, String windowId, int view) {
-        return PipelineVersion.seed(pipelineVersion, windowId, "view" + view);
+        return PipelineVersion.seed(pipelineVersion, windowId, "view" + view) & SEED_MASK;
     }
 
     public TrainingPair augment(MultimodalWindow w) {

@@ -27,7 +27,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Decodes one input topic (Confluent wire format through schemas/) and validates each record; a record that fails
  * either step becomes an {@link InputEvent} carrying a {@link DeadLetter} with the reason, never an exception, so bad
- * input cannot stop the job. Only an unreachable registry fails the task (a restart retries it).
+ * input cannot stop the job. Only an unreachable or misconfigured registry (a URL that does not answer like a
+ * Confluent registry) fails the task (a restart retries it); a genuine unknown schema id (40403) is a dead letter.
  */
 public final class DecodingSchema implements KafkaRecordDeserializationSchema<InputEvent> {
     private static final long serialVersionUID = 1L;
@@ -93,6 +94,10 @@ public final class DecodingSchema implements KafkaRecordDeserializationSchema<In
         } catch (WireFormatException ex) {
             if (ex.reason() == WireFormatException.Reason.REGISTRY_UNAVAILABLE) {
                 throw new IOException("schema registry unavailable: " + ex.getMessage(), ex);
+            }
+            if (ex.reason() == WireFormatException.Reason.REGISTRY_MISCONFIGURED) {
+                // Not bad data: every record would be dead-lettered. Fail the task; the restart strategy retries.
+                throw new IOException("schema registry misconfigured: " + ex.getMessage(), ex);
             }
             return dead(record, "deserialize", ex.reason().name(), ex.getMessage());
         } catch (InvalidRecordException ex) {

@@ -6,6 +6,8 @@ import io.braid.broker.KafkaBroker;
 import io.braid.registry.EmbeddedRegistryServer;
 import io.braid.registry.KafkaSchemaRegistry;
 import io.braid.topics.TopicCatalog;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,13 +21,19 @@ public final class LocalStack implements AutoCloseable {
     private final KafkaSchemaRegistry store;
     private final EmbeddedRegistryServer registry;
     private final Set<String> createdTopics;
+    private final Path dataDir;
 
     private LocalStack(
-            KafkaBroker broker, KafkaSchemaRegistry store, EmbeddedRegistryServer registry, Set<String> created) {
+            KafkaBroker broker,
+            KafkaSchemaRegistry store,
+            EmbeddedRegistryServer registry,
+            Set<String> created,
+            Path dataDir) {
         this.broker = broker;
         this.store = store;
         this.registry = registry;
         this.createdTopics = created;
+        this.dataDir = dataDir;
     }
 
     /**
@@ -33,8 +41,17 @@ public final class LocalStack implements AutoCloseable {
      * @param registryPort 0 for a free port
      */
     public static LocalStack start(String externalBootstrap, int registryPort, int partitions) {
+        return start(externalBootstrap, registryPort, partitions, null);
+    }
+
+    /**
+     * @param dataDir where the in-JVM broker keeps its data (topics, offsets and so the schema ids in {@link
+     *     TopicCatalog#SCHEMAS}) across restarts; null for a temporary directory deleted on close. Ignored with an
+     *     external broker (which keeps its own data).
+     */
+    public static LocalStack start(String externalBootstrap, int registryPort, int partitions, Path dataDir) {
         KafkaBroker broker = externalBootstrap == null
-                ? quietly(EmbeddedKafkaBroker::start)
+                ? quietly(() -> EmbeddedKafkaBroker.start(dataDir, Map.of()))
                 : new ExternalKafkaBroker(externalBootstrap);
         try {
             Set<String> created;
@@ -43,7 +60,7 @@ public final class LocalStack implements AutoCloseable {
             }
             KafkaSchemaRegistry store = KafkaSchemaRegistry.open(broker.bootstrapServers(), TopicCatalog.SCHEMAS);
             EmbeddedRegistryServer registry = new EmbeddedRegistryServer(store, registryPort).start();
-            return new LocalStack(broker, store, registry, created);
+            return new LocalStack(broker, store, registry, created, externalBootstrap == null ? dataDir : null);
         } catch (RuntimeException e) {
             broker.close();
             throw e;
@@ -71,6 +88,16 @@ public final class LocalStack implements AutoCloseable {
 
     public String brokerKind() {
         return broker.kind();
+    }
+
+    /** The in-JVM broker's kept data directory, or null when the data is temporary or the broker external. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Whether the in-JVM broker started on the data of an earlier run. */
+    public boolean reusedData() {
+        return broker instanceof EmbeddedKafkaBroker e && e.reusedData();
     }
 
     public Set<String> createdTopics() {

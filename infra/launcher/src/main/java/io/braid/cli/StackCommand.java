@@ -1,6 +1,7 @@
 package io.braid.cli;
 
 import io.braid.cli.support.HelpSections;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -35,6 +36,12 @@ public final class StackCommand implements Callable<Integer>, HelpSections.Decla
             description = "Use this Kafka instead of starting one (only the registry and topics are started).")
     String bootstrapServers;
 
+    @Option(
+            names = "--data-dir",
+            description = "Keep the in-JVM broker's data (topics, offsets, schema ids) in this directory across"
+                    + " restarts; created if missing. Default: a temporary directory, deleted on exit.")
+    Path dataDir;
+
     @Override
     public HelpSections.Sections helpSections() {
         return HelpSections.Sections.of()
@@ -48,9 +55,12 @@ public final class StackCommand implements Callable<Integer>, HelpSections.Decla
         if (partitions < 1) throw new IllegalArgumentException("--partitions must be at least 1");
         if (registryPort < 0 || registryPort > 65535)
             throw new IllegalArgumentException("--registry-port must be 0..65535");
+        if (dataDir != null && bootstrapServers != null)
+            throw new IllegalArgumentException(
+                    "--data-dir applies to the in-JVM broker; drop it with --bootstrap-servers");
         System.err.println("starting the local stack...");
         long t0 = System.nanoTime();
-        LocalStack stack = LocalStack.start(bootstrapServers, registryPort, partitions);
+        LocalStack stack = LocalStack.start(bootstrapServers, registryPort, partitions, dataDir);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("stopping the local stack...");
@@ -60,6 +70,12 @@ public final class StackCommand implements Callable<Integer>, HelpSections.Decla
         System.out.printf("stack up in %.1f s (%s broker)%n", (System.nanoTime() - t0) / 1e9, stack.brokerKind());
         System.out.println("  --bootstrap-servers " + stack.bootstrapServers());
         System.out.println("  --schema-registry-url " + stack.registryUrl());
+        if (stack.dataDir() != null) {
+            System.out.println("  data kept in " + stack.dataDir()
+                    + (stack.reusedData() ? " (restarted on its earlier data)" : " (new)"));
+        } else if (bootstrapServers == null) {
+            System.out.println("  data is temporary; use --data-dir to keep it");
+        }
         System.out.println("  topics created: " + String.join(", ", new java.util.TreeSet<>(stack.createdTopics())));
         System.out.println("e.g. ./braid produce --bootstrap-servers " + stack.bootstrapServers()
                 + " --schema-registry-url " + stack.registryUrl() + " --robots 4 --duration 30s");
