@@ -231,6 +231,7 @@ public final class DemoCommand implements Callable<Integer> {
                 c.dlqRecords(),
                 c.duplicates(),
                 c.trainPairs());
+        out.printf(Locale.ROOT, "  not emitted: %s%n", c.notEmitted());
         if (produced != null) {
             out.printf(
                     Locale.ROOT,
