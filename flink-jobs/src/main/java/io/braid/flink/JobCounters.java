@@ -19,7 +19,14 @@ public record JobCounters(
         long dlqRecords,
         long duplicates,
         long unusedEvents,
-        long trainPairs) {
+        long trainPairs,
+        long windowsDroppedBelowMin,
+        long windowsDroppedIncomplete,
+        long unusedNoWindow,
+        long unusedNotChosen,
+        long unusedInDroppedWindow,
+        long clockAheadEvents,
+        long dlqTruncated) {
 
     public static final String INPUT_EVENTS = "input_events";
     public static final String WINDOWS_EMITTED = "windows_emitted";
@@ -34,10 +41,25 @@ public record JobCounters(
     public static final String DUPLICATES = "duplicates";
     public static final String UNUSED_EVENTS = "unused_events";
     public static final String TRAIN_PAIRS = "train_pairs";
+    // what is not emitted, by reason (windows_dropped and unused_events are the sums)
+    /** Windows with fewer modalities than --min-modalities. */
+    public static final String WINDOWS_DROPPED_BELOW_MIN = "windows_dropped_below_min";
+    /** Windows missing a modality under --partial-policy DROP_INCOMPLETE. */
+    public static final String WINDOWS_DROPPED_INCOMPLETE = "windows_dropped_incomplete";
+    /** On-time events that can touch no window at all (e.g. a frame far from every window end). */
+    public static final String UNUSED_NO_WINDOW = "unused_no_window";
+    /** On-time events that every window they could join passed over (another frame was nearer, the window was empty). */
+    public static final String UNUSED_NOT_CHOSEN = "unused_not_chosen";
+    /** On-time events chosen only by windows the policy dropped. */
+    public static final String UNUSED_IN_DROPPED_WINDOW = "unused_in_dropped_window";
+    /** Records whose source clock ran ahead of their partition (in mm.dlq as CLOCK_AHEAD, part of dlq_records). */
+    public static final String CLOCK_AHEAD_EVENTS = "clock_ahead_events";
+    /** Dead letters whose original was cut to --max-dead-letter-bytes (head + size + SHA-256 kept). */
+    public static final String DLQ_TRUNCATED = "dlq_truncated";
     /** Histogram accumulator: event-time lag of the watermark behind the newest event, at each window close (ms/10). */
     public static final String WATERMARK_DELAY = "watermark_delay_10ms";
 
-    public static final JobCounters ZERO = new JobCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final JobCounters ZERO = new JobCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public static JobCounters from(Map<String, Object> acc) {
         return new JobCounters(
@@ -53,7 +75,14 @@ public record JobCounters(
                 get(acc, DLQ_RECORDS),
                 get(acc, DUPLICATES),
                 get(acc, UNUSED_EVENTS),
-                get(acc, TRAIN_PAIRS));
+                get(acc, TRAIN_PAIRS),
+                get(acc, WINDOWS_DROPPED_BELOW_MIN),
+                get(acc, WINDOWS_DROPPED_INCOMPLETE),
+                get(acc, UNUSED_NO_WINDOW),
+                get(acc, UNUSED_NOT_CHOSEN),
+                get(acc, UNUSED_IN_DROPPED_WINDOW),
+                get(acc, CLOCK_AHEAD_EVENTS),
+                get(acc, DLQ_TRUNCATED));
     }
 
     private static long get(Map<String, Object> acc, String name) {
@@ -66,11 +95,33 @@ public record JobCounters(
         return windowsEmitted == 0 ? 1.0 : (double) windowsComplete / windowsEmitted;
     }
 
+    /** Everything that was not emitted, by reason: the run reports' line. */
+    public String notEmitted() {
+        return String.format(
+                java.util.Locale.ROOT,
+                "windows dropped %d (below --min-modalities %d, incomplete %d); events late %d, duplicate %d, unused %d"
+                        + " (in no window %d, not chosen %d, only in dropped windows %d); dead letters %d"
+                        + " (clock ahead %d, truncated %d)",
+                windowsDropped,
+                windowsDroppedBelowMin,
+                windowsDroppedIncomplete,
+                lateEvents,
+                duplicates,
+                unusedEvents,
+                unusedNoWindow,
+                unusedNotChosen,
+                unusedInDroppedWindow,
+                dlqRecords,
+                clockAheadEvents,
+                dlqTruncated);
+    }
+
     @Override
     public String toString() {
         return String.format(
                 java.util.Locale.ROOT,
-                "input=%d windows=%d complete=%.3f partial=%d dropped=%d late=%d dlq=%d dup=%d train=%d",
+                "input=%d windows=%d complete=%.3f partial=%d dropped=%d late=%d dlq=%d dup=%d unused=%d ahead=%d"
+                        + " train=%d",
                 inputEvents,
                 windowsEmitted,
                 completeness(),
@@ -79,6 +130,8 @@ public record JobCounters(
                 lateEvents,
                 dlqRecords,
                 duplicates,
+                unusedEvents,
+                clockAheadEvents,
                 trainPairs);
     }
 }

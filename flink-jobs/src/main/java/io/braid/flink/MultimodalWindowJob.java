@@ -80,7 +80,7 @@ public final class MultimodalWindowJob {
         DataStream<DeadLetter> dead = null;
         for (Modality m : Modality.values()) {
             SingleOutputStreamOperator<InputEvent> valid = inputs.create(env, m, wm)
-                    .process(new DeadLetterSplit())
+                    .process(new DeadLetterSplit(o.maxDeadLetterBytes))
                     .name("validate-" + m.name().toLowerCase())
                     .uid("validate-" + m.name().toLowerCase());
             DataStream<DeadLetter> d = valid.getSideOutput(DeadLetterSplit.DLQ);

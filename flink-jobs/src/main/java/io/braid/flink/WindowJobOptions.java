@@ -107,6 +107,14 @@ public class WindowJobOptions implements Serializable {
             description = "How often aligned watermarks are exchanged (default: ${DEFAULT-VALUE}).")
     public long alignmentUpdateMs = 1000;
 
+    @Option(
+            names = "--max-clock-ahead-ms",
+            description = "A record whose event time is further ahead than this of its partition's frontier (the newest"
+                    + " event time accepted there, advanced by the wall time since) or of the wall clock goes to mm.dlq"
+                    + " as CLOCK_AHEAD instead of pushing the other sources of the partition into mm.late; 0 disables"
+                    + " (default: ${DEFAULT-VALUE}).")
+    public long maxClockAheadMs = 5 * 60 * 1000;
+
     // ---- validation
     @Option(names = "--image-width", description = "Frame width the windows carry (default: ${DEFAULT-VALUE}).")
     public int imageWidth = 32;
@@ -168,6 +176,13 @@ public class WindowJobOptions implements Serializable {
             description = "Copy the original bytes of late events into mm.late; off by default because it doubles the"
                     + " buffered window state, and topic/partition/offset always locate the original (default: false).")
     public boolean lateWithValue = false;
+
+    @Option(
+            names = "--max-dead-letter-bytes",
+            description = "A dead letter keeps at most this many key + value bytes of its original (the head), with the"
+                    + " original size and SHA-256 in its error text; the default fits mm.dlq's max.message.bytes"
+                    + " (default: ${DEFAULT-VALUE}).")
+    public int maxDeadLetterBytes = TopicCatalog.maxDeadLetterPayloadBytes();
 
     // ---- standardisation and augmentation
     @Option(
@@ -355,6 +370,8 @@ public class WindowJobOptions implements Serializable {
         req(outOfOrdernessMs >= 0, "--out-of-orderness-ms must be >= 0");
         req(idlenessMs > 0, "--idleness-ms must be > 0");
         req(alignmentMaxDriftMs >= 0, "--alignment-max-drift-ms must be >= 0");
+        req(maxClockAheadMs >= 0, "--max-clock-ahead-ms must be >= 0");
+        req(maxDeadLetterBytes >= 1024, "--max-dead-letter-bytes must be >= 1024");
         req(imageWidth > 0 && imageHeight > 0 && imageChannels > 0, "image dimensions must be > 0");
         req(minEventTimeMs < maxEventTimeMs, "--min-event-time-ms must be < --max-event-time-ms");
         req(

@@ -1,5 +1,6 @@
 package io.braid.producers;
 
+import io.braid.topics.TopicCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +26,8 @@ public final class KafkaClients {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
+        // robot inputs: the same limit as the topics' max.message.bytes
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicCatalog.INPUT_MAX_MESSAGE_BYTES);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.putAll(load(extraConfig));
         return p;

@@ -8,6 +8,7 @@ import io.braid.producers.sim.SimulatorOptions;
 import io.braid.producers.sim.WireFaults;
 import io.braid.serde.ConfluentAvroSerializer;
 import io.braid.serde.SerdeConfig;
+import io.braid.topics.TopicCatalog;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -80,7 +81,7 @@ public final class SimulatorFeeder {
         p.put("linger.ms", "10");
         p.put("batch.size", Integer.toString(256 * 1024));
         p.put("enable.idempotence", "true");
-        p.put("max.request.size", Integer.toString(4 * 1024 * 1024));
+        p.put("max.request.size", Integer.toString(TopicCatalog.INPUT_MAX_MESSAGE_BYTES));
         Map<SimStream, Long> sent = new EnumMap<>(SimStream.class);
         List<SegmentLabels> labels = new ArrayList<>();
         long malformed = 0;

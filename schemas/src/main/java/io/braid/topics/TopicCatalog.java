@@ -30,26 +30,72 @@ public final class TopicCatalog {
 
     private static final long DAY_MS = 24L * 3600 * 1000;
 
+    /*
+     * Record size limits: the single source of every topic's max.message.bytes and of the matching producers'
+     * max.request.size, so a producer never builds a record its topic refuses (and a sink never fails a job on it).
+     */
+    /** Robot inputs: an encoded frame may reach the job's 1 MiB --max-frame-bytes plus its envelope. */
+    public static final int INPUT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    /** Derived records (windows, pairs, embeddings, late events that carry their input's bytes). */
+    public static final int DERIVED_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    /** Dead letters: bounded by the job (head + size + hash of an oversized original), so 1 MiB is plenty. */
+    public static final int DLQ_MAX_MESSAGE_BYTES = 1024 * 1024;
+    /** Room a record needs beyond its key and value bytes: Avro fields, wire header, Kafka record/batch overhead. */
+    public static final int RECORD_HEADROOM_BYTES = 64 * 1024;
+
     private TopicCatalog() {}
 
     /** All topics with their defaults for the given partition count and replication factor. */
     public static List<TopicSpec> all(int partitions, short replication) {
         List<TopicSpec> t = new ArrayList<>();
         for (String input : List.of(SENSOR, VISION, TEXT, LABELS)) {
-            t.add(new TopicSpec(input, partitions, replication, retention(7 * DAY_MS)));
+            t.add(new TopicSpec(input, partitions, replication, retention(input, 7 * DAY_MS)));
         }
         for (String derived : List.of(WINDOWS, TRAIN, EMBEDDINGS, PREDICTIONS)) {
-            t.add(new TopicSpec(derived, partitions, replication, retention(7 * DAY_MS)));
+            t.add(new TopicSpec(derived, partitions, replication, retention(derived, 7 * DAY_MS)));
         }
-        t.add(new TopicSpec(DLQ, 1, replication, retention(30 * DAY_MS)));
-        t.add(new TopicSpec(LATE, 1, replication, retention(30 * DAY_MS)));
-        t.add(new TopicSpec(MODELS, 1, replication, Map.of("cleanup.policy", "compact")));
-        t.add(new TopicSpec(SCHEMAS, 1, replication, Map.of("cleanup.policy", "compact")));
+        t.add(new TopicSpec(DLQ, 1, replication, retention(DLQ, 30 * DAY_MS)));
+        t.add(new TopicSpec(LATE, 1, replication, retention(LATE, 30 * DAY_MS)));
+        t.add(new TopicSpec(MODELS, 1, replication, compacted(MODELS)));
+        t.add(new TopicSpec(SCHEMAS, 1, replication, compacted(SCHEMAS)));
         return t;
     }
 
-    private static Map<String, String> retention(long ms) {
-        return Map.of("retention.ms", Long.toString(ms), "cleanup.policy", "delete");
+    /**
+     * max.message.bytes of a catalog topic (and so the max.request.size of its producers); topics outside the
+     * catalog get the derived-record limit.
+     */
+    public static int maxMessageBytes(String topic) {
+        switch (topic) {
+            case SENSOR:
+            case VISION:
+            case TEXT:
+            case LABELS:
+                return INPUT_MAX_MESSAGE_BYTES;
+            case DLQ:
+                return DLQ_MAX_MESSAGE_BYTES;
+            default:
+                return DERIVED_MAX_MESSAGE_BYTES;
+        }
+    }
+
+    /** Largest key + value a dead letter may keep so that the record fits mm.dlq's max.message.bytes. */
+    public static int maxDeadLetterPayloadBytes() {
+        return DLQ_MAX_MESSAGE_BYTES - RECORD_HEADROOM_BYTES;
+    }
+
+    private static Map<String, String> retention(String topic, long ms) {
+        return Map.of(
+                "retention.ms",
+                Long.toString(ms),
+                "cleanup.policy",
+                "delete",
+                "max.message.bytes",
+                Integer.toString(maxMessageBytes(topic)));
+    }
+
+    private static Map<String, String> compacted(String topic) {
+        return Map.of("cleanup.policy", "compact", "max.message.bytes", Integer.toString(maxMessageBytes(topic)));
     }
 
     /** Creates the topics that do not exist yet; returns the names it created. */

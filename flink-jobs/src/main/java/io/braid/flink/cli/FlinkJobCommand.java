@@ -71,6 +71,7 @@ public final class FlinkJobCommand implements Callable<Integer> {
                 last = job.awaitFinished(Duration.ofSeconds(30));
             }
             System.out.println("flink-job: " + last);
+            System.out.println("flink-job: not emitted: " + last.notEmitted());
         }
         return 0;
     }

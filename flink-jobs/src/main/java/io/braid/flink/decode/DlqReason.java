@@ -14,6 +14,8 @@ public final class DlqReason {
     public static final String UNRESOLVED_URI = "UNRESOLVED_URI";
     public static final String OVERSIZED_TEXT = "OVERSIZED_TEXT";
     public static final String DESERIALIZATION_FAILED = "DESERIALIZATION_FAILED";
+    /** The source's clock runs ahead of its partition beyond --max-clock-ahead-ms (ClockAheadGuard). */
+    public static final String CLOCK_AHEAD = "CLOCK_AHEAD";
 
     private DlqReason() {}
 }

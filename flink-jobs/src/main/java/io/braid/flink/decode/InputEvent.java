@@ -39,6 +39,17 @@ public class InputEvent {
     /** Original value bytes, kept so a late event can be written to mm.late untouched. */
     public byte[] raw;
 
+    /**
+     * What the windows did with the event so far (window operator state): {@link #NOT_CHOSEN}, {@link
+     * #CHOSEN_DROPPED} (only by windows the policy dropped) or {@link #EMITTED}; what is left when its last window
+     * closes is counted as unused with that reason.
+     */
+    public byte fate;
+
+    public static final byte NOT_CHOSEN = 0;
+    public static final byte CHOSEN_DROPPED = 1;
+    public static final byte EMITTED = 2;
+
     /** Set instead of a payload when the record was refused. */
     public DeadLetter deadLetter;
 

@@ -6,6 +6,7 @@ import io.braid.avro.Modality;
 import io.braid.avro.SensorChunk;
 import io.braid.avro.TextEvent;
 import io.braid.flink.WindowJobOptions;
+import io.braid.flink.decode.ClockAheadGuard;
 import io.braid.flink.decode.DlqReason;
 import io.braid.flink.decode.InputEvent;
 import io.braid.flink.decode.InvalidRecordException;
@@ -28,7 +29,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Decodes one input topic (Confluent wire format through schemas/) and validates each record; a record that fails
  * either step becomes an {@link InputEvent} carrying a {@link DeadLetter} with the reason, never an exception, so bad
  * input cannot stop the job. Only an unreachable or misconfigured registry (a URL that does not answer like a
- * Confluent registry) fails the task (a restart retries it); a genuine unknown schema id (40403) is a dead letter.
+ * Confluent registry) fails the task (a restart retries it); a genuine unknown schema id (40403) is a dead letter. A
+ * valid record whose source clock runs ahead of its partition ({@link ClockAheadGuard}) becomes a CLOCK_AHEAD dead
+ * letter here, before its timestamp can reach the partition's watermark.
  */
 public final class DecodingSchema implements KafkaRecordDeserializationSchema<InputEvent> {
     private static final long serialVersionUID = 1L;
@@ -39,6 +42,7 @@ public final class DecodingSchema implements KafkaRecordDeserializationSchema<In
 
     private transient ConfluentAvroDeserializer<? extends SpecificRecord> deserializer;
     private transient RecordValidator validator;
+    private transient ClockAheadGuard clock;
 
     public DecodingSchema(Modality modality, Map<String, String> serdeConfig, WindowJobOptions options) {
         this.modality = modality;
@@ -50,6 +54,7 @@ public final class DecodingSchema implements KafkaRecordDeserializationSchema<In
     public void open(DeserializationSchema.InitializationContext context) {
         deserializer = new ConfluentAvroDeserializer<>(type(modality), serdeConfig);
         validator = new RecordValidator(options);
+        clock = new ClockAheadGuard(options.maxClockAheadMs);
     }
 
     static Class<? extends SpecificRecord> type(Modality m) {
@@ -66,7 +71,13 @@ public final class DecodingSchema implements KafkaRecordDeserializationSchema<In
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputEvent> out) throws IOException {
         if (deserializer == null) open(null);
-        out.collect(decode(record, deserializer, validator, options));
+        InputEvent e = decode(record, deserializer, validator, options);
+        if (!e.isDead()) {
+            // after decoding, before the watermark generator sees the event: a fast clock becomes a dead letter
+            String ahead = clock.check(record.partition(), e.eventTime, System.currentTimeMillis());
+            if (ahead != null) e = dead(record, "watermark", DlqReason.CLOCK_AHEAD, ahead);
+        }
+        out.collect(e);
     }
 
     /** The whole decode-and-validate step for one record, as a function (the unit tests call it directly). */

@@ -9,6 +9,7 @@ import io.braid.flink.KafkaConnection;
 import io.braid.flink.MultimodalWindowJob;
 import io.braid.flink.WindowJobOptions;
 import io.braid.flink.decode.InputEvent;
+import io.braid.topics.TopicCatalog;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -69,10 +70,25 @@ public final class KafkaIO {
         };
     }
 
+    /**
+     * The producer's max.request.size for one sink, from {@link TopicCatalog} (the topics' max.message.bytes): an
+     * explicit --kafka-property wins, except that the DLQ sink always admits a dead letter of the configured bound.
+     */
+    static int maxRequestSize(KafkaConnection c, WindowJobOptions o, String name) {
+        String given = c.kafkaProperties.get("max.request.size");
+        if (name.equals("dlq")) {
+            int need = o.maxDeadLetterBytes + TopicCatalog.RECORD_HEADROOM_BYTES;
+            return given == null ? need : Math.max(need, Integer.parseInt(given.trim()));
+        }
+        if (given != null) return Integer.parseInt(given.trim());
+        return TopicCatalog.maxMessageBytes(name.equals("late") ? TopicCatalog.LATE : TopicCatalog.WINDOWS);
+    }
+
     public static <T extends SpecificRecord> KafkaSink<T> sink(
             KafkaConnection c, WindowJobOptions o, String topic, String name) {
         Properties p = c.kafkaProps();
         p.setProperty("transaction.timeout.ms", Long.toString(o.transactionTimeoutMs));
+        p.setProperty("max.request.size", Integer.toString(maxRequestSize(c, o, name)));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(c.bootstrapServers)
                 .setKafkaProducerConfig(p)

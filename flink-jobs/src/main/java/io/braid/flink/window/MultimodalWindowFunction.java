@@ -28,7 +28,9 @@ import org.apache.flink.util.OutputTag;
  * Per source id, event-time multimodal windows. Each event is kept under the last window it can contribute to; a
  * timer per window fires when the watermark passes window end + tolerance + grace, assembles the window from the kept
  * events, and drops every event no later window needs, so nothing stays once the windows are closed. An event whose
- * windows have all closed goes to the late side output.
+ * windows have all closed goes to the late side output. Whatever is not emitted is counted with its reason: late,
+ * duplicate, dropped windows (below the minimum, incomplete), and events that end up in no emitted window (in no
+ * window at all, never chosen, chosen only by dropped windows).
  */
 public class MultimodalWindowFunction extends KeyedProcessFunction<String, InputEvent, MultimodalWindow> {
     private static final long serialVersionUID = 1L;
@@ -45,12 +47,17 @@ public class MultimodalWindowFunction extends KeyedProcessFunction<String, Input
     private transient Outcome windowsComplete;
     private transient Outcome windowsPartial;
     private transient Outcome windowsDropped;
+    private transient Outcome droppedBelowMin;
+    private transient Outcome droppedIncomplete;
     private transient Outcome missingSensor;
     private transient Outcome missingVision;
     private transient Outcome missingText;
     private transient Outcome lateEvents;
     private transient Outcome duplicates;
     private transient Outcome unused;
+    private transient Outcome unusedNoWindow;
+    private transient Outcome unusedNotChosen;
+    private transient Outcome unusedInDropped;
     private transient Outcome inputEvents;
     private transient Histogram watermarkDelay;
     private transient long maxEventTime;
@@ -90,12 +97,17 @@ public class MultimodalWindowFunction extends KeyedProcessFunction<String, Input
         windowsComplete = new Outcome(ctx, JobCounters.WINDOWS_COMPLETE);
         windowsPartial = new Outcome(ctx, JobCounters.WINDOWS_PARTIAL);
         windowsDropped = new Outcome(ctx, JobCounters.WINDOWS_DROPPED);
+        droppedBelowMin = new Outcome(ctx, JobCounters.WINDOWS_DROPPED_BELOW_MIN);
+        droppedIncomplete = new Outcome(ctx, JobCounters.WINDOWS_DROPPED_INCOMPLETE);
         missingSensor = new Outcome(ctx, JobCounters.MISSING_SENSOR);
         missingVision = new Outcome(ctx, JobCounters.MISSING_VISION);
         missingText = new Outcome(ctx, JobCounters.MISSING_TEXT);
         lateEvents = new Outcome(ctx, JobCounters.LATE_EVENTS);
         duplicates = new Outcome(ctx, JobCounters.DUPLICATES);
         unused = new Outcome(ctx, JobCounters.UNUSED_EVENTS);
+        unusedNoWindow = new Outcome(ctx, JobCounters.UNUSED_NO_WINDOW);
+        unusedNotChosen = new Outcome(ctx, JobCounters.UNUSED_NOT_CHOSEN);
+        unusedInDropped = new Outcome(ctx, JobCounters.UNUSED_IN_DROPPED_WINDOW);
         watermarkDelay = new Histogram();
         ctx.addAccumulator(JobCounters.WATERMARK_DELAY, watermarkDelay);
         maxEventTime = Long.MIN_VALUE;
@@ -109,6 +121,7 @@ public class MultimodalWindowFunction extends KeyedProcessFunction<String, Input
         long last = math.lastWindow(e);
         if (first > last) {
             unused.inc(); // e.g. a frame far from every window end: it can never be chosen
+            unusedNoWindow.inc();
             return;
         }
         if (math.closeTime(last) <= watermark) {
@@ -137,18 +150,43 @@ public class MultimodalWindowFunction extends KeyedProcessFunction<String, Input
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MultimodalWindow> out) throws Exception {
         long ws = math.windowStartOfCloseTime(timestamp);
         List<InputEvent> touching = new ArrayList<>();
+        List<Map.Entry<Long, List<InputEvent>>> kept = new ArrayList<>();
         Iterator<Map.Entry<Long, List<InputEvent>>> it = pending.iterator();
         while (it.hasNext()) {
             Map.Entry<Long, List<InputEvent>> en = it.next();
+            boolean touches = false;
             for (InputEvent e : en.getValue()) {
-                if (math.firstWindow(e) <= ws && ws <= math.lastWindow(e)) touching.add(e);
+                if (math.firstWindow(e) <= ws && ws <= math.lastWindow(e)) {
+                    touching.add(e);
+                    touches = true;
+                }
+            }
+            if (touches || en.getKey() <= ws) kept.add(en);
+        }
+        List<InputEvent> chosen = new ArrayList<>();
+        MultimodalWindow w = assembler.assemble(ctx.getCurrentKey(), ws, touching, chosen);
+        byte fate = w != null && decide(w, out) ? InputEvent.EMITTED : InputEvent.CHOSEN_DROPPED;
+        boolean changed = false;
+        for (InputEvent e : chosen) {
+            if (e.fate < fate) {
+                e.fate = fate;
+                changed = true;
             }
         }
-        MultimodalWindow w = assembler.assemble(ctx.getCurrentKey(), ws, touching);
-        if (w != null) decide(w, out);
-        List<Long> done = new ArrayList<>();
-        for (Long last : pending.keys()) if (last <= ws) done.add(last);
-        for (Long last : done) pending.remove(last);
+        for (Map.Entry<Long, List<InputEvent>> en : kept) {
+            if (en.getKey() <= ws) {
+                // the last window of these events has closed: count the ones no emitted window holds, then forget them
+                for (InputEvent e : en.getValue()) {
+                    if (e.fate == InputEvent.EMITTED) continue;
+                    unused.inc();
+                    if (e.fate == InputEvent.CHOSEN_DROPPED) unusedInDropped.inc();
+                    else unusedNotChosen.inc();
+                }
+                pending.remove(en.getKey());
+            } else if (changed) {
+                pending.put(en.getKey(), en.getValue()); // keep the fates (state backends that copy on read)
+            }
+        }
         if (pending.isEmpty()) pending.clear();
         long wm = ctx.timerService().currentWatermark();
         if (maxEventTime != Long.MIN_VALUE && wm > Long.MIN_VALUE && wm < Long.MAX_VALUE) {
@@ -156,14 +194,19 @@ public class MultimodalWindowFunction extends KeyedProcessFunction<String, Input
         }
     }
 
-    private void decide(MultimodalWindow w, Collector<MultimodalWindow> out) {
+    /** Emits the window unless the policy drops it (counted with the reason); returns whether it was emitted. */
+    private boolean decide(MultimodalWindow w, Collector<MultimodalWindow> out) {
         Presence p = w.getPresence();
         int n = WindowAssembler.presentCount(p);
-        boolean keep =
-                n >= options.minModalities && (options.partialPolicy == WindowJobOptions.PartialPolicy.EMIT || n == 3);
-        if (!keep) {
+        if (n < options.minModalities) {
             windowsDropped.inc();
-            return;
+            droppedBelowMin.inc();
+            return false;
+        }
+        if (options.partialPolicy == WindowJobOptions.PartialPolicy.DROP_INCOMPLETE && n < 3) {
+            windowsDropped.inc();
+            droppedIncomplete.inc();
+            return false;
         }
         windowsEmitted.inc();
         if (n == 3) windowsComplete.inc();
@@ -172,6 +215,7 @@ public class MultimodalWindowFunction extends KeyedProcessFunction<String, Input
         if (!p.getVision()) missingVision.inc();
         if (!p.getText()) missingText.inc();
         out.collect(w);
+        return true;
     }
 
     static LateEvent late(InputEvent e, long watermark, long lateness) {

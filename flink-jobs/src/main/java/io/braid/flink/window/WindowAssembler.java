@@ -40,6 +40,11 @@ public final class WindowAssembler implements Serializable {
 
     /** The assembled window, or null when none of the events holds data for it. */
     public MultimodalWindow assemble(String sourceId, long ws, List<InputEvent> events) {
+        return assemble(sourceId, ws, events, null);
+    }
+
+    /** {@link #assemble}, also adding to {@code chosen} (when not null) the events the window is made of. */
+    public MultimodalWindow assemble(String sourceId, long ws, List<InputEvent> events, List<InputEvent> chosen) {
         long we = ws + o.windowSizeMs;
         List<InputEvent> sensor = new ArrayList<>();
         List<InputEvent> frames = new ArrayList<>();
@@ -65,7 +70,10 @@ public final class WindowAssembler implements Serializable {
             for (boolean g : r.gaps) gaps.add(g);
             sensorSkew = we - (long) Math.floor(r.lastSampleTime);
             for (InputEvent e : sensor) {
-                if (e.eventTime < we && e.endTime > ws) track(offsets, e);
+                if (e.eventTime < we && e.endTime > ws) {
+                    track(offsets, e);
+                    if (chosen != null) chosen.add(e);
+                }
             }
         } else {
             sensorValues = List.of();
@@ -77,6 +85,7 @@ public final class WindowAssembler implements Serializable {
         if (frame != null) {
             visionSkew = we - frame.eventTime;
             track(offsets, frame);
+            if (chosen != null) chosen.add(frame);
         }
 
         List<InputEvent> chosenLines = chooseLines(lines, ws, we, o.textToleranceMs);
@@ -93,6 +102,7 @@ public final class WindowAssembler implements Serializable {
             }
             textSkew = we - chosenLines.get(chosenLines.size() - 1).eventTime;
             for (InputEvent l : chosenLines) track(offsets, l);
+            if (chosen != null) chosen.addAll(chosenLines);
         }
         // a window exists only through data inside its own range; tolerances only fill it in
         boolean ownFrame = frame != null && frame.eventTime >= ws && frame.eventTime < we;

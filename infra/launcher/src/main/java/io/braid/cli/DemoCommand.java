@@ -241,6 +241,7 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                 c.dlqRecords(),
                 c.duplicates(),
                 c.trainPairs());
+        out.printf(Locale.ROOT, "  not emitted: %s%n", c.notEmitted());
         if (produced != null) {
             out.printf(
                     Locale.ROOT,
