@@ -109,6 +109,7 @@ public class WindowJobOptions implements Serializable {
 
     @Option(
             names = "--max-clock-ahead-ms",
+            converter = DurationConverter.Millis.class,
             description = "A record whose event time is further ahead than this of its partition's frontier (the newest"
                     + " event time accepted there, advanced by the wall time since) or of the wall clock goes to mm.dlq"
                     + " as CLOCK_AHEAD instead of pushing the other sources of the partition into mm.late; 0 disables"

@@ -40,7 +40,8 @@ final class JobHelpSections {
                     "--out-of-orderness-ms",
                     "--idleness-ms",
                     "--alignment-max-drift-ms",
-                    "--alignment-update-ms")
+                    "--alignment-update-ms",
+                    "--max-clock-ahead-ms")
             .add(
                     "Validation and dead letters",
                     "--image-width",
@@ -55,7 +56,8 @@ final class JobHelpSections {
                     "--min-event-time-ms",
                     "--max-event-time-ms",
                     "--max-record-time-skew-ms",
-                    "--late-with-value")
+                    "--late-with-value",
+                    "--max-dead-letter-bytes")
             .add(
                     "Augmentation",
                     "--sensor-stats",
