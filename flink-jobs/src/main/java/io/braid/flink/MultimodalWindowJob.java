@@ -58,10 +58,20 @@ public final class MultimodalWindowJob {
         }
     }
 
-    /** Checkpointing (exactly-once barriers) and parallelism from the options. */
+    /** Checkpointing (exactly-once barriers) and parallelism from the options: what local runs and tests use. */
     public static void configure(StreamExecutionEnvironment env, WindowJobOptions o) {
-        env.setParallelism(o.parallelism);
-        env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
+        configure(env, o, true, true);
+    }
+
+    /**
+     * Sets parallelism and the checkpoint interval only where asked: on a cluster ({@link WindowJobMain}) only when
+     * the options were given, so that {@code flink run -p} and the cluster's {@code execution.checkpointing.*}
+     * settings win otherwise. An explicit {@code --checkpoint-dir} always applies.
+     */
+    public static void configure(
+            StreamExecutionEnvironment env, WindowJobOptions o, boolean setParallelism, boolean setCheckpointing) {
+        if (setParallelism) env.setParallelism(o.parallelism);
+        if (setCheckpointing) env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
         if (o.checkpointDir != null) {
             Configuration c = new Configuration();
             c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");

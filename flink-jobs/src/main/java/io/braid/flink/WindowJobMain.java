@@ -30,14 +30,38 @@ public final class WindowJobMain implements Callable<Integer> {
         if (rc != 0) System.exit(rc);
     }
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         options.validate();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        MultimodalWindowJob.configure(env, options);
-        MultimodalWindowJob.build(env, KafkaIO.inputs(connection, options), options)
-                .sinkTo(KafkaIO.sinks(connection, options));
+        StreamExecutionEnvironment env = prepare(StreamExecutionEnvironment.getExecutionEnvironment());
         env.execute(jobName);
         return 0;
+    }
+
+    /**
+     * Configures and builds the job on {@code env}. Parallelism and checkpointing are set only when given on the
+     * command line: otherwise {@code flink run -p} and the cluster's configuration (a FlinkDeployment's
+     * flinkConfiguration) decide. Exactly-once output needs checkpoints, so without any it refuses to start.
+     */
+    StreamExecutionEnvironment prepare(StreamExecutionEnvironment env) {
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        MultimodalWindowJob.configure(
+                env,
+                options,
+                given.hasMatchedOption("--parallelism"),
+                given.hasMatchedOption("--checkpoint-interval-ms"));
+        if (options.deliveryGuarantee == WindowJobOptions.Guarantee.EXACTLY_ONCE
+                && !env.getCheckpointConfig().isCheckpointingEnabled()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "EXACTLY_ONCE commits output on checkpoints, and checkpointing is off: set"
+                            + " execution.checkpointing.interval on the cluster or give --checkpoint-interval-ms");
+        }
+        MultimodalWindowJob.build(env, KafkaIO.inputs(connection, options), options)
+                .sinkTo(KafkaIO.sinks(connection, options));
+        return env;
     }
 }

@@ -284,7 +284,9 @@ public class WindowJobOptions implements Serializable {
     @Option(
             names = "--checkpoint-interval-ms",
             converter = DurationConverter.Millis.class,
-            description = "Checkpoint interval; output is committed on checkpoints (default: ${DEFAULT-VALUE}).")
+            description = "Checkpoint interval; output is committed on checkpoints. Local runs default to"
+                    + " ${DEFAULT-VALUE}; the job jar sets it only when given, else the cluster's"
+                    + " execution.checkpointing.interval applies.")
     public long checkpointIntervalMs = 2000;
 
     @Option(
@@ -293,18 +295,25 @@ public class WindowJobOptions implements Serializable {
                     + " a cluster run to the cluster's execution.checkpointing.dir.")
     public String checkpointDir;
 
+    /**
+     * 10 min: a transaction open when the job dies must outlive the restart (restore, then commit of the
+     * checkpointed transactions), or the broker aborts it and its records are lost; and it must stay under the
+     * broker's {@code transaction.max.timeout.ms} (15 min by default), which refuses longer ones. A restarted run
+     * aborts the dead run's other open transactions itself (stable transactional ids), so readers do not wait for it.
+     */
     @Option(
             names = "--transaction-timeout-ms",
             converter = DurationConverter.Millis.class,
-            description =
-                    "Producer transaction timeout; must be <= the broker's transaction.max.timeout.ms (default: ${DEFAULT-VALUE}).")
-    public long transactionTimeoutMs = 60_000;
+            description = "Producer transaction timeout: long enough to restart a crashed job before the broker aborts"
+                    + " its pre-committed transactions, and <= the broker's transaction.max.timeout.ms (15 min by"
+                    + " default) (default: ${DEFAULT-VALUE}).")
+    public long transactionTimeoutMs = 600_000;
 
     @Option(
             names = "--transactional-id-prefix",
             description = "Prefix of the sinks' transactional ids; must differ between jobs that run at the same time"
                     + " on one Kafka cluster, and stay the same when a job is restored from a checkpoint or savepoint."
-                    + " Local runs (flink-job, demo) that keep the default get a per-run suffix"
+                    + " Local runs (flink-job, demo) that keep the default use <default>-<job-name>"
                     + " (default: ${DEFAULT-VALUE}).")
     public String transactionalIdPrefix = DEFAULT_TRANSACTIONAL_ID_PREFIX;
 
@@ -320,16 +329,27 @@ public class WindowJobOptions implements Serializable {
 
     @Option(
             names = "--starting-offsets",
-            description =
-                    "earliest, latest or committed (committed falls back to earliest) (default: ${DEFAULT-VALUE}).")
-    public String startingOffsets = "earliest";
+            description = "Where a run that is not restored starts reading: earliest, latest or committed (the"
+                    + " consumer group's offsets, earliest for a new group). Default: committed for live runs, earliest"
+                    + " for --bounded replays. A restored run continues from its checkpoint's offsets.")
+    public String startingOffsets;
+
+    /** {@link #startingOffsets}, or its default: live runs go on from the group's offsets, replays read everything. */
+    public String resolvedStartingOffsets() {
+        if (startingOffsets != null) return startingOffsets;
+        return bounded ? "earliest" : "committed";
+    }
 
     @Option(
             names = "--bounded",
             description = "Stop at the offsets that are latest when the job starts (batch replay).")
     public boolean bounded = false;
 
-    @Option(names = "--parallelism", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--parallelism",
+            description =
+                    "Job parallelism. Local runs default to ${DEFAULT-VALUE}; the job jar sets it only when given,"
+                            + " else flink run -p or the cluster's parallelism.default applies.")
     public int parallelism = 2;
 
     @Option(names = "--sensor-topic", description = "(default: ${DEFAULT-VALUE})")
@@ -394,10 +414,9 @@ public class WindowJobOptions implements Serializable {
         req(checkpointIntervalMs >= 100, "--checkpoint-interval-ms must be >= 100");
         req(transactionTimeoutMs >= 1000, "--transaction-timeout-ms must be >= 1000");
         req(parallelism >= 1, "--parallelism must be >= 1");
+        String so = resolvedStartingOffsets();
         req(
-                startingOffsets.equals("earliest")
-                        || startingOffsets.equals("latest")
-                        || startingOffsets.equals("committed"),
+                so.equals("earliest") || so.equals("latest") || so.equals("committed"),
                 "--starting-offsets must be earliest, latest or committed");
         SensorStats.parse(sensorStats, sensorChannels);
         return this;

@@ -3,10 +3,14 @@ package io.braid.flink.cli;
 import io.braid.cli.support.DurationConverter;
 import io.braid.flink.JobCounters;
 import io.braid.flink.KafkaConnection;
+import io.braid.flink.LocalRunOptions;
 import io.braid.flink.LocalWindowJob;
 import io.braid.flink.WindowJobOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +23,9 @@ import picocli.CommandLine.Option;
             "Run the align + window + augment Flink job in a local MiniCluster.",
             "",
             "Runs the Flink align-and-augment job in a local MiniCluster: robot.sensor/vision/text ->",
-            "mm.windows, mm.train (exactly once by default), mm.late and mm.dlq. Prints counters every few seconds."
+            "mm.windows, mm.train (exactly once by default), mm.late and mm.dlq. Prints counters every few seconds.",
+            "Checkpoints are retained in --state-dir: after a crash the same command resumes from the newest one;",
+            "Ctrl-C and --duration stop with a savepoint there, which the next start resumes from."
         })
 public final class FlinkJobCommand implements Callable<Integer> {
     /** Standalone entry point (the launcher registers the command itself). */
@@ -32,6 +38,9 @@ public final class FlinkJobCommand implements Callable<Integer> {
 
     @Mixin
     WindowJobOptions options = new WindowJobOptions();
+
+    @Mixin
+    LocalRunOptions run = new LocalRunOptions();
 
     @Option(
             names = "--duration",
@@ -51,28 +60,80 @@ public final class FlinkJobCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try {
             options.validate();
+            run.validate();
         } catch (IllegalArgumentException e) {
             System.err.println("flink-job: " + e.getMessage());
             return 2;
         }
+        CountDownLatch stop = new CountDownLatch(1);
+        boolean signals = onStopSignal(stop);
         long deadline = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        try (LocalWindowJob job = LocalWindowJob.start(connection, options)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(job::close));
+        LocalWindowJob started;
+        try {
+            started = LocalWindowJob.start(connection, options, run);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("flink-job: " + e.getMessage());
+            return 2;
+        }
+        try (LocalWindowJob job = started) {
+            // without signal handlers a Ctrl-C at least cancels; the newest checkpoint stays for the next start
+            if (!signals) Runtime.getRuntime().addShutdownHook(new Thread(job::close));
+            System.err.println("flink-job: "
+                    + job.restoredFrom()
+                            .map(s -> "resuming from " + s + " (written " + Instant.ofEpochMilli(s.writtenAtMs()) + ")")
+                            .orElse("starting fresh: no checkpoint in " + job.stateDir() + "; sources start at "
+                                    + options.resolvedStartingOffsets() + " offsets"));
             System.err.println("flink-job: pipeline " + job.pipelineVersion() + " reading "
-                    + connection.bootstrapServers + " registry " + connection.schemaRegistryUrl);
+                    + connection.bootstrapServers + " registry " + connection.schemaRegistryUrl + ", state "
+                    + job.stateDir() + ", transactional ids " + job.transactionalIdPrefix() + "-*");
             JobCounters last = JobCounters.ZERO;
+            long nextReport = System.nanoTime() + reportEvery.toNanos();
             while (System.nanoTime() < deadline && !job.status().isGloballyTerminalState()) {
-                Thread.sleep(Math.min(reportEvery.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                long waitNs = Math.min(Math.min(nextReport, deadline) - System.nanoTime(), 500_000_000L);
+                if (stop.await(Math.max(1, waitNs), TimeUnit.NANOSECONDS)) break;
+                if (System.nanoTime() < nextReport) continue;
+                nextReport += reportEvery.toNanos();
                 JobCounters c = job.counters();
                 if (c.windowsEmitted() > 0 || c.inputEvents() > 0) last = c;
                 System.err.println("flink-job: " + last);
             }
-            if (job.status().isGloballyTerminalState()) {
-                last = job.awaitFinished(Duration.ofSeconds(30));
+            if (!job.status().isGloballyTerminalState()) {
+                System.err.println("flink-job: stopping with a savepoint ...");
+                try {
+                    String sp = job.stopWithSavepoint(Duration.ofMinutes(2));
+                    System.err.println("flink-job: stopped with savepoint " + sp + " (the next start resumes from it)");
+                } catch (Exception e) {
+                    System.err.println("flink-job: stop-with-savepoint failed (" + e
+                            + "); cancelling, the next start resumes from the newest checkpoint");
+                    job.close();
+                    return 1;
+                }
             }
+            JobCounters end = job.awaitFinished(Duration.ofSeconds(30));
+            if (end.windowsEmitted() > 0 || end.inputEvents() > 0) last = end;
             System.out.println("flink-job: " + last);
             System.out.println("flink-job: not emitted: " + last.notEmitted());
         }
         return 0;
+    }
+
+    /**
+     * Turns SIGINT (Ctrl-C) and SIGTERM into a graceful stop (stop-with-savepoint) instead of JVM shutdown, where
+     * Flink's own shutdown hooks would tear the MiniCluster down under the savepoint. A second signal exits at once.
+     * Returns false where the JVM offers no signal handlers.
+     */
+    private static boolean onStopSignal(CountDownLatch stop) {
+        try {
+            sun.misc.SignalHandler h = sig -> {
+                if (stop.getCount() == 0) Runtime.getRuntime().halt(128 + sig.getNumber());
+                System.err.println("flink-job: SIG" + sig.getName() + " (again to quit at once)");
+                stop.countDown();
+            };
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
+            return true;
+        } catch (Throwable e) {
+            return false;
+        }
     }
 }

@@ -38,7 +38,7 @@ public final class KafkaIO {
 
     public static KafkaSource<InputEvent> source(KafkaConnection c, WindowJobOptions o, Modality m) {
         OffsetsInitializer start;
-        switch (o.startingOffsets) {
+        switch (o.resolvedStartingOffsets()) {
             case "latest":
                 start = OffsetsInitializer.latest();
                 break;

@@ -4,6 +4,7 @@ import io.braid.cli.support.DurationConverter;
 import io.braid.cli.support.HelpSections;
 import io.braid.flink.JobCounters;
 import io.braid.flink.KafkaConnection;
+import io.braid.flink.LocalRunOptions;
 import io.braid.flink.LocalWindowJob;
 import io.braid.flink.WindowJobOptions;
 import io.braid.producers.KafkaClients;
@@ -111,8 +112,13 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
             out.printf(
                     Locale.ROOT, "  kafka %s   registry %s   (%.1f s)%n", stack.bootstrapServers(), registry, secs(t0));
             out.println("starting the Flink job (align + window + augment, exactly-once)...");
-            try (LocalWindowJob flink =
-                            LocalWindowJob.start(new KafkaConnection(stack.bootstrapServers(), registry), job);
+            // Against a lasting Kafka the demo keeps its state in .braid/state/braid-demo and resumes from it; the
+            // in-JVM broker dies with the demo, so there every run starts fresh from a temporary state directory.
+            KafkaConnection connection = new KafkaConnection(stack.bootstrapServers(), registry);
+            boolean lasting = bootstrapServers != null;
+            try (LocalWindowJob flink = lasting
+                            ? LocalWindowJob.start(connection, job, new LocalRunOptions("braid-demo", null))
+                            : LocalWindowJob.start(connection, job);
                     Admin admin = Admin.create(stack.clientProps());
                     Producer<byte[], byte[]> producer =
                             new KafkaProducer<>(KafkaClients.producer(stack.bootstrapServers(), null));
@@ -124,6 +130,7 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                         flink.client().getJobID(),
                         flink.pipelineVersion(),
                         secs(t0));
+                flink.restoredFrom().ifPresent(r -> out.println("  resuming from " + r));
                 ProduceRunner runner = new ProduceRunner(sim, producer, serializer, true, 0, line -> {});
                 AtomicReference<ProduceRunner.Result> produced = new AtomicReference<>();
                 AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -168,6 +175,10 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                         produced.get(),
                         failure.get(),
                         secs(t0));
+                if (lasting && !interrupted.get()) {
+                    out.println("  stopped with savepoint " + flink.stopWithSavepoint(java.time.Duration.ofMinutes(2))
+                            + " (the next demo against this Kafka resumes from it)");
+                }
                 finished.countDown();
                 removeHook(hook);
                 return failure.get() == null ? 0 : 1;
