@@ -155,9 +155,10 @@ public final class Losses {
                 as.add(z.get(i, 0));
                 bs.add(z.get(j, 0));
                 if (presence != null)
-                    ws.add(perView
-                            ? presence.get(i, 0).mul(presence.get(j, 0))
-                            : presence.get(i).mul(presence.get(j)));
+                    ws.add(
+                            perView
+                                    ? presence.get(i, 0).mul(presence.get(j, 0))
+                                    : presence.get(i).mul(presence.get(j)));
                 pairs++;
             }
         NDArray w = presence == null ? null : NDArrays.stack(ws).expandDims(2);

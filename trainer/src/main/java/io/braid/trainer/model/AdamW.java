@@ -2,9 +2,9 @@ package io.braid.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.ndarray.types.DataType;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -118,7 +118,8 @@ public final class AdamW {
             if (mv == null) continue;
             o.writeUTF(name);
             o.writeInt(steps.getOrDefault(name, 0));
-            for (NDArray a : mv) for (float f : a.toType(DataType.FLOAT32, false).toFloatArray()) o.writeFloat(f);
+            for (NDArray a : mv)
+                for (float f : a.toType(DataType.FLOAT32, false).toFloatArray()) o.writeFloat(f);
         }
         o.flush();
     }

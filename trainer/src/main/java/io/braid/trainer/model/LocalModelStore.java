@@ -67,7 +67,8 @@ public final class LocalModelStore implements ModelStore {
             throw e;
         }
         String hex = HexFormat.of().formatHex(md.digest());
-        writeAtomically(dir.resolve(name + EXT + SHA), (hex + "  " + name + EXT + "\n").getBytes(StandardCharsets.UTF_8));
+        writeAtomically(
+                dir.resolve(name + EXT + SHA), (hex + "  " + name + EXT + "\n").getBytes(StandardCharsets.UTF_8));
         fsyncDir();
         return new Artifact(name, target.toUri().toString(), hex, size);
     }
@@ -95,13 +96,13 @@ public final class LocalModelStore implements ModelStore {
         byte[] bytes = Files.readAllBytes(path(name));
         String want = recordedSha(name);
         String got = HexFormat.of().formatHex(sha256().digest(bytes));
-        if (!got.equals(want))
-            throw new CorruptArtifactException(name + ": sha256 " + got + " != recorded " + want);
+        if (!got.equals(want)) throw new CorruptArtifactException(name + ": sha256 " + got + " != recorded " + want);
         return bytes;
     }
 
     private String recordedSha(String name) throws IOException {
-        String s = Files.readString(dir.resolve(name + EXT + SHA), StandardCharsets.UTF_8).trim();
+        String s = Files.readString(dir.resolve(name + EXT + SHA), StandardCharsets.UTF_8)
+                .trim();
         int sp = s.indexOf(' ');
         return sp < 0 ? s : s.substring(0, sp);
     }

@@ -21,7 +21,10 @@ import java.util.Map;
  */
 public final class Checkpoint {
     static final String MAGIC = "braid-online-checkpoint-1";
-    private static final Gson GSON = new Gson();
+    // a loss is NaN before the first applied step
+    private static final Gson GSON = new com.google.gson.GsonBuilder()
+            .serializeSpecialFloatingPointValues()
+            .create();
 
     /** Everything but the tensors. */
     public record Meta(

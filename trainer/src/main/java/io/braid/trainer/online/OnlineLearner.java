@@ -60,11 +60,12 @@ public final class OnlineLearner implements AutoCloseable {
         ModelConfig cfg = config;
         if (latest != null) {
             if (!latest.config().objective().equals(config.objective()))
-                throw new IllegalStateException("the model store holds a " + latest.config().objective()
-                        + " model, not " + config.objective() + ": use another --model-dir");
+                throw new IllegalStateException(
+                        "the model store holds a " + latest.config().objective() + " model, not " + config.objective()
+                                + ": use another --model-dir");
             if (!latest.meta().vocabVersion().equals(vocabVersion))
-                throw new IllegalStateException("the checkpoint's vocabulary " + latest.meta().vocabVersion()
-                        + " != " + vocabVersion);
+                throw new IllegalStateException(
+                        "the checkpoint's vocabulary " + latest.meta().vocabVersion() + " != " + vocabVersion);
             cfg = latest.config();
         }
         manager = NDManager.newBaseManager();
@@ -166,15 +167,16 @@ public final class OnlineLearner implements AutoCloseable {
             lastLoss = r.loss();
         } else if (a == StepGuard.Action.ROLLBACK) rollback();
         else if (a == StepGuard.Action.STOP)
-            throw new TrainingFailedException("training stopped: " + guard.describe()
-                    + " did not help (last loss " + r.loss() + "); check mm.train for bad data or lower --lr");
+            throw new TrainingFailedException("training stopped: " + guard.describe() + " did not help (last loss "
+                    + r.loss() + "); check mm.train for bad data or lower --lr");
         return new StepReport(r.loss(), r.applied(), a, d.items().size(), d.hash());
     }
 
     /** Restores parameters and optimizer state of the last good checkpoint (offsets move on: no poison batch twice). */
     void rollback() throws IOException {
         if (lastGood == null) {
-            throw new TrainingFailedException("non-finite steps in a row before any checkpoint: nothing to roll back to");
+            throw new TrainingFailedException(
+                    "non-finite steps in a row before any checkpoint: nothing to roll back to");
         }
         Checkpoint.Opened c = Checkpoint.open(store.read(lastGood.version()));
         Checkpoint.restore(c, model, opt);

@@ -96,7 +96,8 @@ public final class OnlineTrainer {
         ModelConfig modelConfig() {
             return config != null
                     ? config.withObjective(objective)
-                    : ModelConfig.defaults(objective, Tokenizer.defaultTokenizer().vocabularySize(), seed);
+                    : ModelConfig.defaults(
+                            objective, Tokenizer.defaultTokenizer().vocabularySize(), seed);
         }
     }
 
@@ -151,7 +152,9 @@ public final class OnlineTrainer {
                 KafkaConsumer<byte[], byte[]> consumer = consumer();
                 KafkaProducer<byte[], byte[]> producer = producer()) {
             if (o.metricsPort >= 0) metricsPort.set(metrics.serve(o.metricsPort));
-            metrics.device.labelValues(Engine.getInstance().defaultDevice().toString()).set(1);
+            metrics.device
+                    .labelValues(Engine.getInstance().defaultDevice().toString())
+                    .set(1);
             Checkpoint.Meta resumed = learner.resumedFrom();
             if (resumed != null)
                 log.accept("resuming from " + resumed.version() + " (step " + resumed.step() + ", offsets "
@@ -214,20 +217,24 @@ public final class OnlineTrainer {
         AtomicLong deadLetters = new AtomicLong(), newestEvent = new AtomicLong(Long.MIN_VALUE);
         AtomicReference<Throwable> pollFailure = new AtomicReference<>();
         Poller poller = new Poller(consumer, producer, learner, queue, metrics, deadLetters, newestEvent);
-        Thread pollThread = new Thread(() -> {
-            try {
-                poller.run();
-            } catch (Throwable t) {
-                pollFailure.set(t);
-            }
-        }, "mm.train-poll");
+        Thread pollThread = new Thread(
+                () -> {
+                    try {
+                        poller.run();
+                    } catch (Throwable t) {
+                        pollFailure.set(t);
+                    }
+                },
+                "mm.train-poll");
         pollThread.setDaemon(true);
         pollThread.start();
 
         PairBatcher batcher = new PairBatcher(o.batching(), learner.rng());
         List<ModelVersion> published = new ArrayList<>();
         Map<Integer, Long> rangeFrom = from;
-        String protect = store.list().isEmpty() ? null : store.list().get(store.list().size() - 1).name();
+        String protect = store.list().isEmpty()
+                ? null
+                : store.list().get(store.list().size() - 1).name();
         long start = System.currentTimeMillis(), lastInput = start, lastCkpt = start;
         long ckptStep = learner.step(), ckptPairs = learner.pairsTrained(), totalPairs = 0;
         long runStartPairs = learner.pairsTrained();
@@ -347,10 +354,10 @@ public final class OnlineTrainer {
                 .setConfigJson(learner.model().config().toJson())
                 .build();
         ModelVersion ok = null;
-        try (Serializer<ModelVersion> ser = Topics.MODELS.valueSerde(serdeConfig()).serializer()) {
+        try (Serializer<ModelVersion> ser =
+                Topics.MODELS.valueSerde(serdeConfig()).serializer()) {
             byte[] value = ser.serialize(o.modelsTopic, v);
-            producer.send(new ProducerRecord<>(
-                            o.modelsTopic, m.objective().getBytes(StandardCharsets.UTF_8), value))
+            producer.send(new ProducerRecord<>(o.modelsTopic, m.objective().getBytes(StandardCharsets.UTF_8), value))
                     .get(30, TimeUnit.SECONDS);
             ok = v;
             metrics.modelVersion.set(m.step());
@@ -417,8 +424,10 @@ public final class OnlineTrainer {
 
         void run() {
             boolean paused = false;
-            try (Deserializer<TrainingPair> de = Topics.TRAIN.valueSerde(serdeConfig()).deserializer();
-                    Serializer<DeadLetter> dlq = Topics.DLQ.valueSerde(serdeConfig()).serializer()) {
+            try (Deserializer<TrainingPair> de =
+                            Topics.TRAIN.valueSerde(serdeConfig()).deserializer();
+                    Serializer<DeadLetter> dlq =
+                            Topics.DLQ.valueSerde(serdeConfig()).serializer()) {
                 while (running.get()) {
                     // training is behind: stop fetching but keep calling poll (heartbeats, metadata)
                     long pending = queue.size() + backlog.get();
@@ -443,7 +452,8 @@ public final class OnlineTrainer {
             }
         }
 
-        private void handle(ConsumerRecord<byte[], byte[]> r, Deserializer<TrainingPair> de, Serializer<DeadLetter> dlq) {
+        private void handle(
+                ConsumerRecord<byte[], byte[]> r, Deserializer<TrainingPair> de, Serializer<DeadLetter> dlq) {
             int p = r.partition();
             long off = r.offset();
             if (learner.ledger().trainedBefore(p, off)) {
@@ -467,13 +477,15 @@ public final class OnlineTrainer {
             try {
                 TrainingPairBatches.Sample s = learner.adapter().decode(pair);
                 newestEvent.accumulateAndGet(s.windowEnd(), Math::max);
-                queue.add(new Entry(new PairBatcher.Item(s, p, off, System.currentTimeMillis()), p, off, s.windowEnd()));
+                queue.add(
+                        new Entry(new PairBatcher.Item(s, p, off, System.currentTimeMillis()), p, off, s.windowEnd()));
             } catch (PairRejectedException e) {
                 deadLetter(r, e.reason().name(), e.getMessage(), dlq);
             }
         }
 
-        private void deadLetter(ConsumerRecord<byte[], byte[]> r, String reason, String error, Serializer<DeadLetter> dlq) {
+        private void deadLetter(
+                ConsumerRecord<byte[], byte[]> r, String reason, String error, Serializer<DeadLetter> dlq) {
             DeadLetter d = DeadLetter.newBuilder()
                     .setSourceTopic(r.topic())
                     .setSourcePartition(r.partition())
@@ -486,8 +498,9 @@ public final class OnlineTrainer {
                     .setFailedAt(Instant.now())
                     .build();
             producer.send(new ProducerRecord<>(o.dlqTopic, r.key(), dlq.serialize(o.dlqTopic, d)), (md, ex) -> {
-                if (ex != null) log.accept("could not write a dead letter for " + r.topic() + "/" + r.partition() + "@"
-                        + r.offset() + ": " + ex);
+                if (ex != null)
+                    log.accept("could not write a dead letter for " + r.topic() + "/" + r.partition() + "@" + r.offset()
+                            + ": " + ex);
             });
             deadLetters.incrementAndGet();
             metrics.deadLetters.labelValues(reason).inc();

@@ -78,10 +78,7 @@ public final class PairBatcher {
         boolean[] taken = new boolean[buffer.size()];
         for (int k = 0; k < order.length && chosen.size() < o.batchSize(); k++) {
             Item c = buffer.get(order[k]);
-            int close = 0;
-            for (Item x : chosen)
-                if (sameSourceWithin(x, c, o.sourceSpanMs())) close++;
-            if (close < o.maxPerSourceSpan()) {
+            if (withinSourceBound(chosen, c)) {
                 chosen.add(c);
                 taken[order[k]] = true;
             }
@@ -92,6 +89,22 @@ public final class PairBatcher {
         buffer.clear();
         buffer.addAll(rest);
         return new Drawn(chosen, falseNegatives(chosen, o.falseNegativeSpanMs()), hash(chosen));
+    }
+
+    /** True when adding {@code c} leaves no span of {@code sourceSpanMs} with more than the bound of its source. */
+    private boolean withinSourceBound(List<Item> chosen, Item c) {
+        List<Long> t = new ArrayList<>();
+        t.add(c.sample().windowEnd());
+        for (Item x : chosen)
+            if (x.sample().sourceId().equals(c.sample().sourceId()))
+                t.add(x.sample().windowEnd());
+        if (t.size() <= o.maxPerSourceSpan()) return true;
+        t.sort(null);
+        for (int i = 0, j = 0; j < t.size(); j++) {
+            while (t.get(j) - t.get(i) >= o.sourceSpanMs()) i++;
+            if (j - i + 1 > o.maxPerSourceSpan()) return false;
+        }
+        return true;
     }
 
     /** 1 where pairs i ≠ j come from one source less than {@code spanMs} apart (window ends), else 0. */

@@ -17,8 +17,10 @@ public final class TrainerMetrics implements AutoCloseable {
             .name("braid_trainer_pairs")
             .help("training pairs that went into a step")
             .register(registry);
-    final Counter steps =
-            Counter.builder().name("braid_trainer_steps").help("applied optimiser steps").register(registry);
+    final Counter steps = Counter.builder()
+            .name("braid_trainer_steps")
+            .help("applied optimiser steps")
+            .register(registry);
     final Counter skipped = Counter.builder()
             .name("braid_trainer_skipped_steps")
             .help("steps refused for a non-finite loss or gradient")
@@ -36,7 +38,10 @@ public final class TrainerMetrics implements AutoCloseable {
             .name("braid_trainer_pairs_per_second")
             .help("pairs trained per second over the last checkpoint interval")
             .register(registry);
-    final Gauge loss = Gauge.builder().name("braid_trainer_loss").help("loss of the last step").register(registry);
+    final Gauge loss = Gauge.builder()
+            .name("braid_trainer_loss")
+            .help("loss of the last step")
+            .register(registry);
     final Histogram stepSeconds = Histogram.builder()
             .name("braid_trainer_step_seconds")
             .help("wall time of one training step")
@@ -66,8 +71,8 @@ public final class TrainerMetrics implements AutoCloseable {
             .help("step of the newest published model version")
             .register(registry);
     final Gauge device = Gauge.builder()
-            .name("braid_trainer_device_info")
-            .help("the DJL device the trainer runs on")
+            .name("braid_trainer_device")
+            .help("1 for the DJL device the trainer runs on")
             .labelNames("device")
             .register(registry);
 
