@@ -119,7 +119,18 @@ public final class Pretrainer {
 
     /** One optimisation step on a host batch; returns the loss. */
     public double step(Batch host, AdamW opt) {
+        StepOutcome r = tryStep(host, opt);
+        if (!r.applied()) System.err.printf("%nskipped a step: non-finite loss or gradient (loss %s)%n", r.loss());
+        return r.loss();
+    }
+
+    /** The loss of a step and whether the update was applied (false: non-finite loss or gradient, weights untouched). */
+    public record StepOutcome(double loss, boolean applied) {}
+
+    /** One optimisation step that reports a skipped update instead of printing it (the online trainer's guard). */
+    public StepOutcome tryStep(Batch host, AdamW opt) {
         double loss;
+        boolean applied;
         try (NDManager step = manager.newSubManager()) {
             Batch.Nd b = host.toNd(step);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -127,10 +138,13 @@ public final class Pretrainer {
                 gc.backward(l);
                 loss = l.getFloat();
             }
-            if (!opt.step(model.trainable()))
-                System.err.printf("%nskipped a step: non-finite gradient (loss %s)%n", loss);
+            if (Double.isFinite(loss)) applied = opt.step(model.trainable());
+            else {
+                opt.discard(model.trainable());
+                applied = false;
+            }
         }
-        return loss;
+        return new StepOutcome(loss, applied);
     }
 
     private float[][][] ducMasks(DiMmlModel di, Windows data, ToIntFunction<Integer> labels) {

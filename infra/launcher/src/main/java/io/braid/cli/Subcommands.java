@@ -8,6 +8,7 @@ import io.braid.producers.cli.RecordCommand;
 import io.braid.producers.cli.ReplayCommand;
 import io.braid.trainer.cli.BenchTrainCommand;
 import io.braid.trainer.cli.EvalCommand;
+import io.braid.trainer.cli.TrainCommand;
 import picocli.CommandLine;
 
 /** The components' own commands, mounted under `braid` and `braid bench`. */
@@ -20,6 +21,7 @@ final class Subcommands {
         cli.addSubcommand("replay", new ReplayCommand());
         cli.addSubcommand("flink-job", new FlinkJobCommand());
         cli.addSubcommand("eval", new EvalCommand());
+        cli.addSubcommand("train", new TrainCommand());
     }
 
     static void registerBenchTargets(CommandLine bench) {

@@ -30,6 +30,15 @@ public final class Losses {
      * whose embedding is meaningless (missing modality). Self-similarity gets -1e8 on the diagonal.
      */
     public static NDArray ntXent(NDArray a, NDArray b, NDArray weights, double tau) {
+        return ntXent(a, b, weights, null, tau);
+    }
+
+    /**
+     * As {@link #ntXent(NDArray, NDArray, NDArray, double)} with {@code falseNegatives} (N, N) or null: 1 where sample
+     * j is no true negative of anchor i (e.g. a window of the same source moments apart on a stream without segment
+     * ids); those similarities get -1e8 in every block, like self-similarity. The diagonal must be 0 (positives stay).
+     */
+    public static NDArray ntXent(NDArray a, NDArray b, NDArray weights, NDArray falseNegatives, double tau) {
         long n = a.getShape().get(1);
         a = l2normalize(a);
         b = l2normalize(b);
@@ -37,6 +46,11 @@ public final class Losses {
         NDArray ab = Nn.matMul(a, b.transpose(0, 2, 1)).mul(inv);
         NDArray eye = eye(a, n);
         NDArray selfMask = eye.mul(1e8f);
+        if (falseNegatives != null) {
+            NDArray fn = falseNegatives.mul(1e8f);
+            ab = ab.sub(fn);
+            selfMask = selfMask.add(fn);
+        }
         NDArray aa = Nn.matMul(a, a.transpose(0, 2, 1)).mul(inv).sub(selfMask);
         NDArray bb = Nn.matMul(b, b.transpose(0, 2, 1)).mul(inv).sub(selfMask);
         NDArray top = ab.concat(aa, 2);
@@ -60,6 +74,11 @@ public final class Losses {
      * Returns (K+1): the K terms followed by the loss.
      */
     public static NDArray comm(NDArray z1, NDArray z2, NDArray w1, NDArray w2, double tau) {
+        return comm(z1, z2, w1, w2, null, tau);
+    }
+
+    /** CoMM loss with a false-negative mask (N, N) or null, see {@link #ntXent(NDArray, NDArray, NDArray, NDArray, double)}. */
+    public static NDArray comm(NDArray z1, NDArray z2, NDArray w1, NDArray w2, NDArray falseNegatives, double tau) {
         long k = z1.getShape().get(0);
         NDIndex uni = new NDIndex("0:{}", k - 1);
         NDIndex full = new NDIndex("{}:", k - 1);
@@ -70,7 +89,7 @@ public final class Losses {
         if (w1 != null)
             w = NDArrays.concat(
                     new NDList(w1.get(uni), w2.get(uni), w1.get(full).mul(w2.get(full))), 0);
-        NDArray nce = ntXent(a, b, w, tau); // (2K-1)
+        NDArray nce = ntXent(a, b, w, falseNegatives, tau); // (2K-1)
         NDArray terms = nce.get(uni)
                 .add(nce.get(new NDIndex("{}:{}", k - 1, 2 * k - 2)))
                 .mul(0.5f)
@@ -114,7 +133,7 @@ public final class Losses {
 
     /**
      * DeCUR, M-modality extension (§3.3, §3.8). {@code z} is (M, 2, N, K): projector outputs of modality m, view v.
-     * {@code presence} (M, N) or null. Intra-modal BT for each modality (views 1 vs 2); for each pair m < n the
+     * {@code presence} (M, N), or (M, 2, N) with each view's own presence, or null. Intra-modal BT for each modality (views 1 vs 2); for each pair m < n the
      * cross-correlation of the first views, split into the common block [0, Kc) (target identity) and the unique block
      * [Kc, K) (target zero); total = (Σ_m L_Mm + Σ_{m<n} ½(L_com + L_uni)) / (M + M(M−1)/2). Returns [total, L_M1..L_MM,
      * then (L_com, L_uni) per pair].
@@ -123,17 +142,23 @@ public final class Losses {
         int m = (int) z.getShape().get(0);
         long k = z.getShape().get(3);
         NDList as = new NDList(), bs = new NDList(), ws = new NDList();
+        boolean perView = presence != null && presence.getShape().dimension() == 3;
         for (int i = 0; i < m; i++) {
             as.add(z.get(i, 0));
             bs.add(z.get(i, 1));
-            if (presence != null) ws.add(presence.get(i));
+            // intra term pairs view ' with view '': a sample counts when the modality is in both views
+            if (presence != null) ws.add(perView ? presence.get(i, 0).mul(presence.get(i, 1)) : presence.get(i));
         }
         int pairs = 0;
         for (int i = 0; i < m; i++)
             for (int j = i + 1; j < m; j++) {
                 as.add(z.get(i, 0));
                 bs.add(z.get(j, 0));
-                if (presence != null) ws.add(presence.get(i).mul(presence.get(j)));
+                if (presence != null)
+                    ws.add(
+                            perView
+                                    ? presence.get(i, 0).mul(presence.get(j, 0))
+                                    : presence.get(i).mul(presence.get(j)));
                 pairs++;
             }
         NDArray w = presence == null ? null : NDArrays.stack(ws).expandDims(2);

@@ -2,8 +2,12 @@ package io.braid.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -96,6 +100,49 @@ public final class AdamW {
             return true;
         } finally {
             for (NDArray g : grads) if (g != null) g.close();
+        }
+    }
+
+    /** Drops the accumulated gradients without updating (a step refused because its loss was not finite). */
+    public void discard(Set<String> names) {
+        skipped++;
+        for (String name : names) JniUtils.zeroGrad((PtNDArray) ps.get(name));
+    }
+
+    /** Writes the moments and per-tensor step counts (so a resumed run keeps Adam's bias correction). */
+    public void save(DataOutputStream o) throws IOException {
+        o.writeInt(skipped);
+        o.writeInt(state.size());
+        for (String name : ps.params().keySet()) {
+            NDArray[] mv = state.get(name);
+            if (mv == null) continue;
+            o.writeUTF(name);
+            o.writeInt(steps.getOrDefault(name, 0));
+            for (NDArray a : mv)
+                for (float f : a.toType(DataType.FLOAT32, false).toFloatArray()) o.writeFloat(f);
+        }
+        o.flush();
+    }
+
+    /** Restores what {@link #save} wrote; the parameters must already have the saved layout. */
+    public void load(DataInputStream in) throws IOException {
+        skipped = in.readInt();
+        int n = in.readInt();
+        for (NDArray[] mv : state.values()) for (NDArray a : mv) a.close();
+        state.clear();
+        steps.clear();
+        for (int k = 0; k < n; k++) {
+            String name = in.readUTF();
+            NDArray p = ps.params().get(name);
+            if (p == null) throw new IOException("optimizer state for unknown tensor " + name);
+            steps.put(name, in.readInt());
+            NDArray[] mv = {p.zerosLike(), p.zerosLike()};
+            for (NDArray a : mv) {
+                float[] v = new float[(int) p.size()];
+                for (int j = 0; j < v.length; j++) v[j] = in.readFloat();
+                a.set(v);
+            }
+            state.put(name, mv);
         }
     }
 

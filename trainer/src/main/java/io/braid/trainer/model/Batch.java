@@ -27,6 +27,11 @@ public final class Batch {
     public final float[] presence;
     /** optional supervised labels (rows), or null. */
     public final int[] labels;
+    /**
+     * optional (N, N) 1/0 mask over the N = rows / views samples: 1 where sample j must not serve as a negative of
+     * sample i (same source, close in time); null = every other sample is a negative.
+     */
+    public final float[] falseNegatives;
 
     public Batch(
             int rows,
@@ -39,6 +44,22 @@ public final class Batch {
             int[] tokens,
             float[] presence,
             int[] labels) {
+        this(rows, channels, steps, imageSize, textLength, sensor, image, tokens, presence, labels, null);
+    }
+
+    public Batch(
+            int rows,
+            int channels,
+            int steps,
+            int imageSize,
+            int textLength,
+            float[] sensor,
+            float[] image,
+            int[] tokens,
+            float[] presence,
+            int[] labels,
+            float[] falseNegatives) {
+        this.falseNegatives = falseNegatives;
         this.rows = rows;
         this.channels = channels;
         this.steps = steps;
@@ -74,6 +95,13 @@ public final class Batch {
     public record Nd(Batch host, NDManager manager, NDArray sensor, NDArray image, NDArray tokens, NDArray presence) {
         public int rows() {
             return host.rows;
+        }
+
+        /** (N, N) false-negative mask of the N samples, or null. */
+        public NDArray falseNegatives() {
+            if (host.falseNegatives == null) return null;
+            int n = (int) Math.round(Math.sqrt(host.falseNegatives.length));
+            return manager.create(host.falseNegatives, new Shape(n, n));
         }
 
         /** (rows) presence column of one modality. */

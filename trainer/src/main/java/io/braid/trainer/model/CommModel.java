@@ -88,7 +88,8 @@ public final class CommModel extends MultimodalModel {
             w1 = w.get(new NDIndex(":, 0, :"));
             w2 = w.get(new NDIndex(":, 1, :"));
         }
-        NDArray terms = Losses.comm(h.get(new NDIndex(":, 0")), h.get(new NDIndex(":, 1")), w1, w2, cfg.tau());
+        NDArray terms = Losses.comm(
+                h.get(new NDIndex(":, 0")), h.get(new NDIndex(":, 1")), w1, w2, b.falseNegatives(), cfg.tau());
         double wf = cfg.commFullWeight();
         if (wf == 1.0) return terms.get(4);
         // (Σ_i L_i + w·L_full) / (M + w), methods.md §2.4 optional per-term weights

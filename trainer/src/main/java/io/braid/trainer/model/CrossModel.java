@@ -34,19 +34,18 @@ public final class CrossModel extends MultimodalModel {
             NDArray x = f[m].reshape(2, n, cfg.d());
             z[m] = self ? mlp("head" + m, x, 3) : Nn.linear(x, ps, "proj" + m);
         }
-        NDArray p = presenceMatrix(b, n);
+        NDArray p = presenceMatrix(b, 2 * n); // each view's own presence
+        if (p != null) p = p.reshape(Batch.MODALITIES, 2, n);
+        NDArray fn = b.falseNegatives();
         NDList as = new NDList(), bs = new NDList(), ws = new NDList();
         for (int i = 0; i < Batch.MODALITIES; i++)
             for (int j = i + 1; j < Batch.MODALITIES; j++) {
                 as.add(z[i]);
                 bs.add(z[j]);
-                if (p != null) {
-                    NDArray w = p.get(i).mul(p.get(j)).expandDims(0);
-                    ws.add(w.concat(w, 0));
-                }
+                if (p != null) ws.add(p.get(i).mul(p.get(j))); // (2, n): the pair within view ' and within view ''
             }
         NDArray a = NDArrays.concat(as, 0), c = NDArrays.concat(bs, 0); // (6, n, D)
-        NDArray cross = Losses.ntXent(a, c, p == null ? null : NDArrays.concat(ws, 0), cfg.tau())
+        NDArray cross = Losses.ntXent(a, c, p == null ? null : NDArrays.concat(ws, 0), fn, cfg.tau())
                 .mean();
         if (!self) return cross;
         NDList v1 = new NDList(), v2 = new NDList();
@@ -54,7 +53,8 @@ public final class CrossModel extends MultimodalModel {
             v1.add(z[m].get(0));
             v2.add(z[m].get(1));
         }
-        NDArray intra = Losses.ntXent(NDArrays.stack(v1), NDArrays.stack(v2), p, cfg.tau())
+        NDArray both = p == null ? null : p.get(":, 0").mul(p.get(":, 1")); // (3, n): modality in both views
+        NDArray intra = Losses.ntXent(NDArrays.stack(v1), NDArrays.stack(v2), both, fn, cfg.tau())
                 .mean();
         return cross.add(intra);
     }

@@ -32,8 +32,9 @@ public final class DecurModel extends MultimodalModel {
             zs.add(mlp(p, f[m].reshape(2, n, cfg.d()), 3));
         }
         NDArray z = NDArrays.stack(zs); // (3, 2, n, K)
-        return Losses.decur(z, presenceMatrix(b, n), cfg.decurKc(), cfg.decurLambda())
-                .get(0);
+        NDArray p = presenceMatrix(b, 2 * n); // each view's own presence
+        if (p != null) p = p.reshape(Batch.MODALITIES, 2, n);
+        return Losses.decur(z, p, cfg.decurKc(), cfg.decurLambda()).get(0);
     }
 
     @Override

@@ -1,0 +1,511 @@
+package io.braid.trainer.online;
+
+import ai.djl.engine.Engine;
+import io.braid.avro.DeadLetter;
+import io.braid.avro.ModelVersion;
+import io.braid.avro.SourceOffset;
+import io.braid.avro.TrainingPair;
+import io.braid.serde.SerdeConfig;
+import io.braid.serde.WireFormatException;
+import io.braid.text.Tokenizer;
+import io.braid.topics.TopicCatalog;
+import io.braid.topics.Topics;
+import io.braid.trainer.model.LocalModelStore;
+import io.braid.trainer.model.ModelConfig;
+import io.braid.trainer.model.ModelStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Learns from mm.train online and publishes every checkpoint as an immutable version on mm.models.
+ *
+ * <p>The consumer uses {@code assign()} with no group: offsets are authoritative in the checkpoint (a restart seeks to
+ * them), so a group would only add rebalances, and without group membership a slow step can never cost a session
+ * timeout. A poll thread decodes and validates (bad pairs to mm.dlq with a reason) into a queue; while the queue is
+ * above its high mark the partitions are paused and polling goes on. The calling thread trains (DJL's gradient
+ * collector is per JVM, djl.md §5.6), checkpoints every N steps or T seconds, and publishes.
+ */
+public final class OnlineTrainer {
+    /** Typed options with the defaults {@code ./braid train} shows. */
+    public static final class Options {
+        public String bootstrapServers = "localhost:9092";
+        public String registryUrl = "http://localhost:8081";
+        public Map<String, Object> kafka = new HashMap<>();
+        public String trainTopic = TopicCatalog.TRAIN, modelsTopic = TopicCatalog.MODELS, dlqTopic = TopicCatalog.DLQ;
+        public String objective = ModelConfig.COMM;
+        /** null: the §6.8 defaults for {@link #objective}. */
+        public ModelConfig config;
+
+        public String vocabVersion = Tokenizer.VERSION;
+        public Path modelDir = Path.of("models");
+        public int batchSize = 64, minBatch = 8, shuffleBuffer = 256, maxPerSourceSpan = 4;
+        public long maxWaitMs = 2000, sourceSpanMs = 10_000, falseNegativeSpanMs = 5_000;
+        public double lr = 1e-3, wd = 1e-2;
+        public long seed = 7;
+        public int checkpointEverySteps = 100;
+        public long checkpointEveryMs = 60_000;
+        public int keepVersions = 5;
+        public int rollbackAfter = 5, maxRollbacks = 3;
+        public int queueCapacity = 1024, maxPollRecords = 256;
+        /** -1: no endpoint; 0: any free port. */
+        public int metricsPort = -1;
+        /** 0: run until stopped. */
+        public long durationMs;
+        /** > 0: stop once no record arrived for this long and the buffer is drained (bounded runs, tests). */
+        public long idleStopMs;
+        /** false: stop like a crash, without the final checkpoint (tests of resume). */
+        public boolean checkpointOnStop = true;
+
+        PairBatcher.Options batching() {
+            return new PairBatcher.Options(
+                    batchSize,
+                    minBatch,
+                    Math.max(shuffleBuffer, batchSize),
+                    maxWaitMs,
+                    maxPerSourceSpan,
+                    sourceSpanMs,
+                    falseNegativeSpanMs);
+        }
+
+        ModelConfig modelConfig() {
+            return config != null
+                    ? config.withObjective(objective)
+                    : ModelConfig.defaults(
+                            objective, Tokenizer.defaultTokenizer().vocabularySize(), seed);
+        }
+    }
+
+    /** What a run did. */
+    public record Result(
+            long steps,
+            long pairsTrained,
+            long deadLetters,
+            long skippedSteps,
+            long rollbacks,
+            double pairsPerSecond,
+            double lastLoss,
+            List<ModelVersion> published,
+            String resumedFrom,
+            int metricsPort) {}
+
+    /** An entry from the poll thread: a buffered pair, or an offset consumed without training. */
+    private record Entry(PairBatcher.Item item, int partition, long offset, long eventTime) {}
+
+    private final Options o;
+    private final Consumer<String> log;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicReference<Integer> metricsPort = new AtomicReference<>(-1);
+
+    public OnlineTrainer(Options options, Consumer<String> log) {
+        this.o = options;
+        this.log = log;
+    }
+
+    /** Asks a running {@link #run()} to finish (final checkpoint when configured). */
+    public void stop() {
+        stop.set(true);
+    }
+
+    /** Bound metrics port once the run started, -1 before or when disabled. */
+    public int metricsPort() {
+        return metricsPort.get();
+    }
+
+    Map<String, Object> serdeConfig() {
+        Map<String, Object> m = new HashMap<>();
+        m.put(SerdeConfig.SCHEMA_REGISTRY_URL, o.registryUrl);
+        return m;
+    }
+
+    public Result run() throws IOException, InterruptedException {
+        ModelStore store = new LocalModelStore(o.modelDir);
+        StepGuard guard = new StepGuard(o.rollbackAfter, o.maxRollbacks);
+        try (TrainerMetrics metrics = new TrainerMetrics();
+                OnlineLearner learner = new OnlineLearner(
+                        store, o.modelConfig(), o.vocabVersion, o.trainTopic, o.lr, o.wd, o.seed, guard, log);
+                KafkaConsumer<byte[], byte[]> consumer = consumer();
+                KafkaProducer<byte[], byte[]> producer = producer()) {
+            if (o.metricsPort >= 0) metricsPort.set(metrics.serve(o.metricsPort));
+            metrics.device
+                    .labelValues(Engine.getInstance().defaultDevice().toString())
+                    .set(1);
+            Checkpoint.Meta resumed = learner.resumedFrom();
+            if (resumed != null)
+                log.accept("resuming from " + resumed.version() + " (step " + resumed.step() + ", offsets "
+                        + lowWatermarks(resumed.offsets()) + ")");
+            Map<Integer, Long> from = assignAndSeek(consumer, learner.ledger());
+            return loop(learner, consumer, producer, metrics, store, from, resumed);
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        Map<String, Object> c = new HashMap<>(o.kafka);
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, o.maxPollRecords);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        Map<String, Object> c = new HashMap<>(o.kafka);
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers);
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Assigns every partition of mm.train and seeks to the checkpoint's low watermarks; returns the start positions. */
+    private Map<Integer, Long> assignAndSeek(KafkaConsumer<byte[], byte[]> consumer, OffsetLedger ledger) {
+        List<TopicPartition> tps = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (tps.isEmpty()) {
+            List<PartitionInfo> ps = consumer.partitionsFor(o.trainTopic);
+            if (ps != null) for (PartitionInfo p : ps) tps.add(new TopicPartition(p.topic(), p.partition()));
+            if (tps.isEmpty() && System.currentTimeMillis() > deadline)
+                throw new IllegalStateException("topic " + o.trainTopic + " not found on " + o.bootstrapServers);
+        }
+        consumer.assign(tps);
+        Map<Integer, Long> from = new LinkedHashMap<>();
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps);
+        for (TopicPartition tp : tps) {
+            long at = ledger.seekPosition(tp.partition());
+            if (at < 0) at = begin.get(tp);
+            consumer.seek(tp, at);
+            from.put(tp.partition(), at);
+        }
+        return from;
+    }
+
+    private Result loop(
+            OnlineLearner learner,
+            KafkaConsumer<byte[], byte[]> consumer,
+            KafkaProducer<byte[], byte[]> producer,
+            TrainerMetrics metrics,
+            ModelStore store,
+            Map<Integer, Long> from,
+            Checkpoint.Meta resumed)
+            throws IOException, InterruptedException {
+        LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
+        AtomicLong deadLetters = new AtomicLong(), newestEvent = new AtomicLong(Long.MIN_VALUE);
+        AtomicReference<Throwable> pollFailure = new AtomicReference<>();
+        Poller poller = new Poller(consumer, producer, learner, queue, metrics, deadLetters, newestEvent);
+        Thread pollThread = new Thread(
+                () -> {
+                    try {
+                        poller.run();
+                    } catch (Throwable t) {
+                        pollFailure.set(t);
+                    }
+                },
+                "mm.train-poll");
+        pollThread.setDaemon(true);
+        pollThread.start();
+
+        PairBatcher batcher = new PairBatcher(o.batching(), learner.rng());
+        List<ModelVersion> published = new ArrayList<>();
+        Map<Integer, Long> rangeFrom = from;
+        String protect = store.list().isEmpty()
+                ? null
+                : store.list().get(store.list().size() - 1).name();
+        long start = System.currentTimeMillis(), lastInput = start, lastCkpt = start;
+        long ckptStep = learner.step(), ckptPairs = learner.pairsTrained(), totalPairs = 0;
+        long runStartPairs = learner.pairsTrained();
+        double pairsPerS = 0;
+        List<Entry> drained = new ArrayList<>();
+        try {
+            while (!stop.get()) {
+                if (pollFailure.get() != null) throw new IllegalStateException("poll thread failed", pollFailure.get());
+                long now = System.currentTimeMillis();
+                if (o.durationMs > 0 && now - start >= o.durationMs) break;
+                Entry first = queue.poll(20, TimeUnit.MILLISECONDS);
+                drained.clear();
+                if (first != null) drained.add(first);
+                queue.drainTo(drained);
+                now = System.currentTimeMillis();
+                if (!drained.isEmpty()) lastInput = now;
+                for (Entry e : drained) {
+                    if (e.item() != null) {
+                        learner.ledger().buffered(e.partition(), e.offset());
+                        batcher.add(e.item());
+                    } else learner.ledger().passed(e.partition(), e.offset());
+                }
+                poller.backlog.set(queue.size() + batcher.buffered());
+                boolean idle = o.idleStopMs > 0 && now - lastInput >= o.idleStopMs && queue.isEmpty();
+                PairBatcher.Drawn d = batcher.next(now, idle);
+                if (d != null) {
+                    long t0 = System.nanoTime();
+                    OnlineLearner.StepReport r = learner.train(d);
+                    metrics.stepSeconds.observe((System.nanoTime() - t0) / 1e9);
+                    metrics.pairs.inc(r.pairs());
+                    totalPairs += r.pairs();
+                    if (r.applied()) {
+                        metrics.steps.inc();
+                        metrics.loss.set(r.loss());
+                    } else {
+                        metrics.skipped.inc();
+                        log.accept("skipped step (loss " + r.loss() + "): " + r.action());
+                        if (r.action() == StepGuard.Action.ROLLBACK) metrics.rollbacks.inc();
+                    }
+                    if (newestEvent.get() != Long.MIN_VALUE && learner.trainedThrough() != Long.MIN_VALUE)
+                        metrics.lagSeconds.set((newestEvent.get() - learner.trainedThrough()) / 1000.0);
+                }
+                metrics.checkpointAge.set((now - lastCkpt) / 1000.0);
+                boolean due = learner.step() - ckptStep >= o.checkpointEverySteps
+                        || (now - lastCkpt >= o.checkpointEveryMs && learner.step() > ckptStep);
+                if (due && !learner.savedCurrentStep()) {
+                    double secs = Math.max(1e-3, (now - lastCkpt) / 1000.0);
+                    pairsPerS = (learner.pairsTrained() - ckptPairs) / secs;
+                    ModelVersion v = checkpoint(learner, producer, metrics, store, rangeFrom, pairsPerS, protect);
+                    if (v != null) {
+                        published.add(v);
+                        protect = v.getVersion();
+                        rangeFrom = toMap(v.getOffsets());
+                    }
+                    lastCkpt = System.currentTimeMillis();
+                    ckptStep = learner.step();
+                    ckptPairs = learner.pairsTrained();
+                    metrics.pairsPerSecond.set(pairsPerS);
+                }
+                if (idle && d == null && batcher.buffered() < o.minBatch) break;
+            }
+            if (o.checkpointOnStop && learner.step() > ckptStep && !learner.savedCurrentStep()) {
+                double secs = Math.max(1e-3, (System.currentTimeMillis() - lastCkpt) / 1000.0);
+                pairsPerS = (learner.pairsTrained() - ckptPairs) / secs;
+                ModelVersion v = checkpoint(learner, producer, metrics, store, rangeFrom, pairsPerS, protect);
+                if (v != null) published.add(v);
+            }
+        } finally {
+            poller.running.set(false);
+            pollThread.join(10_000);
+        }
+        double overall = (learner.pairsTrained() - runStartPairs)
+                / Math.max(1e-3, (System.currentTimeMillis() - start) / 1000.0);
+        return new Result(
+                learner.step(),
+                totalPairs,
+                deadLetters.get(),
+                learner.guard().skipped(),
+                learner.guard().rollbacks(),
+                published.isEmpty() ? overall : pairsPerS,
+                learner.lastLoss(),
+                published,
+                resumed == null ? null : resumed.version(),
+                metricsPort.get());
+    }
+
+    /** Writes the checkpoint, publishes its version, applies retention; null when publishing failed. */
+    private ModelVersion checkpoint(
+            OnlineLearner learner,
+            KafkaProducer<byte[], byte[]> producer,
+            TrainerMetrics metrics,
+            ModelStore store,
+            Map<Integer, Long> rangeFrom,
+            double pairsPerS,
+            String protect)
+            throws IOException {
+        long t0 = System.nanoTime();
+        OnlineLearner.Written w = learner.checkpoint(System.currentTimeMillis());
+        Checkpoint.Meta m = w.meta();
+        Map<String, Double> mx = new LinkedHashMap<>();
+        mx.put("loss", m.loss());
+        mx.put("pairs_per_s", pairsPerS);
+        mx.put("steps", (double) m.step());
+        mx.put("pairs", (double) m.pairsTrained());
+        mx.put("skipped_steps", (double) learner.guard().skipped());
+        mx.put("rollbacks", (double) learner.guard().rollbacks());
+        ModelVersion v = ModelVersion.newBuilder()
+                .setVersion(m.version())
+                .setObjective(m.objective())
+                .setArtifactUri(w.artifact().uri())
+                .setSha256(w.artifact().sha256())
+                .setCreatedAt(Instant.ofEpochMilli(m.createdAt()))
+                .setTrainedThrough(Instant.ofEpochMilli(Math.max(0, m.trainedThrough())))
+                .setOffsets(sourceOffsets(lowWatermarks(m.offsets())))
+                .setOffsetsFrom(sourceOffsets(rangeFrom))
+                .setMetrics(mx)
+                .setConfigJson(learner.model().config().toJson())
+                .build();
+        ModelVersion ok = null;
+        try (Serializer<ModelVersion> ser =
+                Topics.MODELS.valueSerde(serdeConfig()).serializer()) {
+            byte[] value = ser.serialize(o.modelsTopic, v);
+            producer.send(new ProducerRecord<>(o.modelsTopic, m.objective().getBytes(StandardCharsets.UTF_8), value))
+                    .get(30, TimeUnit.SECONDS);
+            ok = v;
+            metrics.modelVersion.set(m.step());
+            log.accept("published " + m.version() + " loss " + String.format("%.4f", m.loss()) + " pairs "
+                    + m.pairsTrained() + " offsets " + lowWatermarks(m.offsets()));
+        } catch (Exception e) {
+            // the artifact is stored; mm.models still names the previous version, which retention keeps
+            log.accept("could not publish " + m.version() + " to " + o.modelsTopic + ": " + e);
+        }
+        List<String> gone = store.retain(o.keepVersions, ok != null ? ok.getVersion() : protect);
+        if (!gone.isEmpty()) log.accept("retention removed " + gone);
+        metrics.checkpointSeconds.set((System.nanoTime() - t0) / 1e9);
+        metrics.checkpointAge.set(0);
+        return ok;
+    }
+
+    static Map<Integer, Long> lowWatermarks(Map<Integer, OffsetLedger.Partition> offsets) {
+        Map<Integer, Long> m = new java.util.TreeMap<>();
+        for (Map.Entry<Integer, OffsetLedger.Partition> e : offsets.entrySet())
+            m.put(e.getKey(), e.getValue().lowWatermark());
+        return m;
+    }
+
+    private List<SourceOffset> sourceOffsets(Map<Integer, Long> m) {
+        List<SourceOffset> l = new ArrayList<>();
+        for (Map.Entry<Integer, Long> e : new java.util.TreeMap<>(m).entrySet())
+            l.add(new SourceOffset(o.trainTopic, e.getKey(), e.getValue()));
+        return l;
+    }
+
+    private static Map<Integer, Long> toMap(List<SourceOffset> l) {
+        Map<Integer, Long> m = new LinkedHashMap<>();
+        for (SourceOffset s : l) m.put(s.getPartition(), s.getOffset());
+        return m;
+    }
+
+    /** The poll thread: decode, validate, dead-letter, enqueue; pause/resume on the backlog; lag. */
+    private final class Poller {
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong backlog = new AtomicLong();
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final OnlineLearner learner;
+        private final LinkedBlockingQueue<Entry> queue;
+        private final TrainerMetrics metrics;
+        private final AtomicLong deadLetters, newestEvent;
+
+        Poller(
+                KafkaConsumer<byte[], byte[]> consumer,
+                KafkaProducer<byte[], byte[]> producer,
+                OnlineLearner learner,
+                LinkedBlockingQueue<Entry> queue,
+                TrainerMetrics metrics,
+                AtomicLong deadLetters,
+                AtomicLong newestEvent) {
+            this.consumer = consumer;
+            this.producer = producer;
+            this.learner = learner;
+            this.queue = queue;
+            this.metrics = metrics;
+            this.deadLetters = deadLetters;
+            this.newestEvent = newestEvent;
+        }
+
+        void run() {
+            boolean paused = false;
+            try (Deserializer<TrainingPair> de =
+                            Topics.TRAIN.valueSerde(serdeConfig()).deserializer();
+                    Serializer<DeadLetter> dlq =
+                            Topics.DLQ.valueSerde(serdeConfig()).serializer()) {
+                while (running.get()) {
+                    // training is behind: stop fetching but keep calling poll (heartbeats, metadata)
+                    long pending = queue.size() + backlog.get();
+                    if (!paused && pending >= o.queueCapacity) {
+                        consumer.pause(consumer.assignment());
+                        paused = true;
+                        metrics.paused.set(1);
+                    } else if (paused && pending <= o.queueCapacity / 2) {
+                        consumer.resume(consumer.paused());
+                        paused = false;
+                        metrics.paused.set(0);
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofMillis(100)))
+                        handle(r, de, dlq);
+                    long lag = 0;
+                    for (TopicPartition tp : consumer.assignment()) {
+                        OptionalLong l = consumer.currentLag(tp);
+                        if (l.isPresent()) lag += l.getAsLong();
+                    }
+                    metrics.lagRecords.set(lag + queue.size() + backlog.get());
+                }
+            }
+        }
+
+        private void handle(
+                ConsumerRecord<byte[], byte[]> r, Deserializer<TrainingPair> de, Serializer<DeadLetter> dlq) {
+            int p = r.partition();
+            long off = r.offset();
+            if (learner.ledger().trainedBefore(p, off)) {
+                queue.add(new Entry(null, p, off, 0));
+                return;
+            }
+            TrainingPair pair;
+            try {
+                pair = de.deserialize(r.topic(), r.headers(), r.value());
+            } catch (RuntimeException e) {
+                String reason = e instanceof WireFormatException w
+                        ? w.reason().name()
+                        : PairRejectedException.Reason.DESERIALIZATION_FAILED.name();
+                deadLetter(r, reason, String.valueOf(e.getMessage()), dlq);
+                return;
+            }
+            if (pair == null) {
+                deadLetter(r, PairRejectedException.Reason.DESERIALIZATION_FAILED.name(), "empty value", dlq);
+                return;
+            }
+            try {
+                TrainingPairBatches.Sample s = learner.adapter().decode(pair);
+                newestEvent.accumulateAndGet(s.windowEnd(), Math::max);
+                queue.add(
+                        new Entry(new PairBatcher.Item(s, p, off, System.currentTimeMillis()), p, off, s.windowEnd()));
+            } catch (PairRejectedException e) {
+                deadLetter(r, e.reason().name(), e.getMessage(), dlq);
+            }
+        }
+
+        private void deadLetter(
+                ConsumerRecord<byte[], byte[]> r, String reason, String error, Serializer<DeadLetter> dlq) {
+            DeadLetter d = DeadLetter.newBuilder()
+                    .setSourceTopic(r.topic())
+                    .setSourcePartition(r.partition())
+                    .setSourceOffset(r.offset())
+                    .setKey(r.key() == null ? null : java.nio.ByteBuffer.wrap(r.key()))
+                    .setValue(r.value() == null ? null : java.nio.ByteBuffer.wrap(r.value()))
+                    .setStage("train")
+                    .setReason(reason)
+                    .setError(error)
+                    .setFailedAt(Instant.now())
+                    .build();
+            producer.send(new ProducerRecord<>(o.dlqTopic, r.key(), dlq.serialize(o.dlqTopic, d)), (md, ex) -> {
+                if (ex != null)
+                    log.accept("could not write a dead letter for " + r.topic() + "/" + r.partition() + "@" + r.offset()
+                            + ": " + ex);
+            });
+            deadLetters.incrementAndGet();
+            metrics.deadLetters.labelValues(reason).inc();
+            // consumed: it must not hold back the low watermark
+            queue.add(new Entry(null, r.partition(), r.offset(), 0));
+        }
+    }
+}

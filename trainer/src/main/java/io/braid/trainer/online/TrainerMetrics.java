@@ -1,0 +1,91 @@
+package io.braid.trainer.online;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+
+/**
+ * The online trainer's Prometheus metrics (text exposition on {@code /metrics}). One registry per trainer, not the
+ * default one, so several trainers in one JVM (tests) do not collide. The names are what dashboards query.
+ */
+public final class TrainerMetrics implements AutoCloseable {
+    public final PrometheusRegistry registry = new PrometheusRegistry();
+    final Counter pairs = Counter.builder()
+            .name("braid_trainer_pairs")
+            .help("training pairs that went into a step")
+            .register(registry);
+    final Counter steps = Counter.builder()
+            .name("braid_trainer_steps")
+            .help("applied optimiser steps")
+            .register(registry);
+    final Counter skipped = Counter.builder()
+            .name("braid_trainer_skipped_steps")
+            .help("steps refused for a non-finite loss or gradient")
+            .register(registry);
+    final Counter rollbacks = Counter.builder()
+            .name("braid_trainer_rollbacks")
+            .help("rollbacks to the last good checkpoint")
+            .register(registry);
+    final Counter deadLetters = Counter.builder()
+            .name("braid_trainer_dead_letters")
+            .help("mm.train records sent to mm.dlq, by reason")
+            .labelNames("reason")
+            .register(registry);
+    final Gauge pairsPerSecond = Gauge.builder()
+            .name("braid_trainer_pairs_per_second")
+            .help("pairs trained per second over the last checkpoint interval")
+            .register(registry);
+    final Gauge loss = Gauge.builder()
+            .name("braid_trainer_loss")
+            .help("loss of the last step")
+            .register(registry);
+    final Histogram stepSeconds = Histogram.builder()
+            .name("braid_trainer_step_seconds")
+            .help("wall time of one training step")
+            .register(registry);
+    final Gauge lagRecords = Gauge.builder()
+            .name("braid_trainer_consumer_lag_records")
+            .help("mm.train records not yet trained: behind the consumer position, queued or buffered")
+            .register(registry);
+    final Gauge lagSeconds = Gauge.builder()
+            .name("braid_trainer_consumer_lag_seconds")
+            .help("event time between the newest pair read and the trained-through watermark")
+            .register(registry);
+    final Gauge paused = Gauge.builder()
+            .name("braid_trainer_paused")
+            .help("1 while the consumer's partitions are paused because training is behind")
+            .register(registry);
+    final Gauge checkpointAge = Gauge.builder()
+            .name("braid_trainer_checkpoint_age_seconds")
+            .help("wall time since the last checkpoint")
+            .register(registry);
+    final Gauge checkpointSeconds = Gauge.builder()
+            .name("braid_trainer_checkpoint_duration_seconds")
+            .help("wall time the last checkpoint took (write, fsync, rename, publish)")
+            .register(registry);
+    final Gauge modelVersion = Gauge.builder()
+            .name("braid_trainer_model_version")
+            .help("step of the newest published model version")
+            .register(registry);
+    final Gauge device = Gauge.builder()
+            .name("braid_trainer_device")
+            .help("1 for the DJL device the trainer runs on")
+            .labelNames("device")
+            .register(registry);
+
+    private HTTPServer server;
+
+    /** Serves {@code /metrics} on {@code port} (0 = any free port); returns the bound port. */
+    public int serve(int port) throws IOException {
+        server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) server.close();
+    }
+}
