@@ -43,6 +43,7 @@ public final class PairAugmenter implements Serializable {
         long s2 = seed(w.getPipelineVersion(), w.getWindowId(), 2);
         return TrainingPair.newBuilder()
                 .setWindowId(w.getWindowId())
+                .setVocabVersion(w.getVocabVersion())
                 .setSourceId(w.getSourceId())
                 .setWindowEnd(w.getWindowEnd())
                 .setPipelineVersion(w.getPipelineVersion())

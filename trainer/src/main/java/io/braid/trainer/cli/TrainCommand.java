@@ -1,10 +1,11 @@
 package io.braid.trainer.cli;
 
 import io.braid.avro.ModelVersion;
-import io.braid.producers.cli.Durations;
+import io.braid.cli.support.DurationConverter;
 import io.braid.topics.TopicCatalog;
 import io.braid.trainer.online.OnlineTrainer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,9 +50,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--checkpoint-interval",
             defaultValue = "60s",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "... or after this much wall time with new steps (default: ${DEFAULT-VALUE})")
-    long checkpointEveryMs;
+    Duration checkpointEvery;
 
     @Option(
             names = "--keep-versions",
@@ -66,9 +67,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--max-wait",
             defaultValue = "2s",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "longest a buffered pair waits before a (smaller) batch is drawn (default: ${DEFAULT-VALUE})")
-    long maxWaitMs;
+    Duration maxWait;
 
     @Option(
             names = "--shuffle-buffer",
@@ -85,17 +86,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--source-span",
             defaultValue = "10s",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "event-time span of the per-source bound (default: ${DEFAULT-VALUE})")
-    long sourceSpanMs;
+    Duration sourceSpan;
 
     @Option(
             names = "--false-negative-span",
             defaultValue = "5s",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description =
                     "pairs of one source closer than this are not each other's negatives (default: ${DEFAULT-VALUE})")
-    long fnSpanMs;
+    Duration fnSpan;
 
     @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (default: ${DEFAULT-VALUE})")
     double lr;
@@ -118,9 +119,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--duration",
             defaultValue = "0s",
-            converter = Durations.Converter.class,
+            converter = DurationConverter.class,
             description = "stop after this long, 0 = run until interrupted (default: ${DEFAULT-VALUE})")
-    long durationMs;
+    Duration duration;
 
     @Option(
             names = "--train-topic",
@@ -140,19 +141,19 @@ public final class TrainCommand implements Callable<Integer> {
         o.objective = objective;
         o.modelDir = modelDir;
         o.checkpointEverySteps = checkpointEverySteps;
-        o.checkpointEveryMs = checkpointEveryMs;
+        o.checkpointEveryMs = checkpointEvery.toMillis();
         o.keepVersions = keep;
         o.batchSize = batch;
-        o.maxWaitMs = maxWaitMs;
+        o.maxWaitMs = maxWait.toMillis();
         o.shuffleBuffer = shuffle;
         o.maxPerSourceSpan = perSource;
-        o.sourceSpanMs = sourceSpanMs;
-        o.falseNegativeSpanMs = fnSpanMs;
+        o.sourceSpanMs = sourceSpan.toMillis();
+        o.falseNegativeSpanMs = fnSpan.toMillis();
         o.lr = lr;
         o.wd = wd;
         o.seed = seed;
         o.metricsPort = metricsPort;
-        o.durationMs = durationMs;
+        o.durationMs = duration.toMillis();
         o.trainTopic = trainTopic;
         if (objective.equals("dimml")) {
             System.err.println(
