@@ -3,6 +3,7 @@ package io.braid.flink;
 import io.braid.cli.support.DurationConverter;
 import io.braid.topics.TopicCatalog;
 import java.io.Serializable;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import picocli.CommandLine.Option;
 
 /**
@@ -321,23 +322,31 @@ public class WindowJobOptions implements Serializable {
 
     @Option(
             names = "--transaction-naming",
-            description = "Kafka sink transaction naming: INCREMENTING or POOLING (default: ${DEFAULT-VALUE}).")
-    public String transactionNaming = "POOLING";
+            description = "Kafka sink transaction naming: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    public TransactionNamingStrategy transactionNaming = TransactionNamingStrategy.POOLING;
 
     @Option(names = "--group-id", description = "Consumer group id used to commit offsets (default: ${DEFAULT-VALUE}).")
     public String groupId = "braid-flink-windows";
 
     @Option(
             names = "--starting-offsets",
-            description = "Where a run that is not restored starts reading: earliest, latest or committed (the"
+            description = "Where a run that is not restored starts reading: EARLIEST, LATEST or COMMITTED (the"
                     + " consumer group's offsets, earliest for a new group). Default: committed for live runs, earliest"
                     + " for --bounded replays. A restored run continues from its checkpoint's offsets.")
-    public String startingOffsets;
+    public StartingOffsets startingOffsets;
+
+    /** Where a source that is not restored starts. */
+    public enum StartingOffsets {
+        EARLIEST,
+        LATEST,
+        /** The consumer group's committed offsets; earliest for a new group. */
+        COMMITTED
+    }
 
     /** {@link #startingOffsets}, or its default: live runs go on from the group's offsets, replays read everything. */
-    public String resolvedStartingOffsets() {
+    public StartingOffsets resolvedStartingOffsets() {
         if (startingOffsets != null) return startingOffsets;
-        return bounded ? "earliest" : "committed";
+        return bounded ? StartingOffsets.EARLIEST : StartingOffsets.COMMITTED;
     }
 
     @Option(
@@ -414,10 +423,6 @@ public class WindowJobOptions implements Serializable {
         req(checkpointIntervalMs >= 100, "--checkpoint-interval-ms must be >= 100");
         req(transactionTimeoutMs >= 1000, "--transaction-timeout-ms must be >= 1000");
         req(parallelism >= 1, "--parallelism must be >= 1");
-        String so = resolvedStartingOffsets();
-        req(
-                so.equals("earliest") || so.equals("latest") || so.equals("committed"),
-                "--starting-offsets must be earliest, latest or committed");
         SensorStats.parse(sensorStats, sensorChannels);
         return this;
     }

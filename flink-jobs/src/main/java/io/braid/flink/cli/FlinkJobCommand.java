@@ -82,7 +82,8 @@ public final class FlinkJobCommand implements Callable<Integer> {
                     + job.restoredFrom()
                             .map(s -> "resuming from " + s + " (written " + Instant.ofEpochMilli(s.writtenAtMs()) + ")")
                             .orElse("starting fresh: no checkpoint in " + job.stateDir() + "; sources start at "
-                                    + options.resolvedStartingOffsets() + " offsets"));
+                                    + options.resolvedStartingOffsets().name().toLowerCase(java.util.Locale.ROOT)
+                                    + " offsets"));
             System.err.println("flink-job: pipeline " + job.pipelineVersion() + " reading "
                     + connection.bootstrapServers + " registry " + connection.schemaRegistryUrl + ", state "
                     + job.stateDir() + ", transactional ids " + job.transactionalIdPrefix() + "-*");

@@ -39,10 +39,10 @@ public final class KafkaIO {
     public static KafkaSource<InputEvent> source(KafkaConnection c, WindowJobOptions o, Modality m) {
         OffsetsInitializer start;
         switch (o.resolvedStartingOffsets()) {
-            case "latest":
+            case LATEST:
                 start = OffsetsInitializer.latest();
                 break;
-            case "committed":
+            case COMMITTED:
                 start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 break;
             default:
@@ -95,8 +95,7 @@ public final class KafkaIO {
                 .setRecordSerializer(new AvroRecordSerializer<T>(topic, c.serdeConfig()))
                 .setDeliveryGuarantee(DeliveryGuarantee.valueOf(o.deliveryGuarantee.name()))
                 .setTransactionalIdPrefix(o.transactionalIdPrefix + "-" + name)
-                .setTransactionNamingStrategy(
-                        org.apache.flink.connector.kafka.sink.TransactionNamingStrategy.valueOf(o.transactionNaming))
+                .setTransactionNamingStrategy(o.transactionNaming)
                 .build();
     }
 

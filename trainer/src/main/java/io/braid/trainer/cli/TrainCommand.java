@@ -2,6 +2,7 @@ package io.braid.trainer.cli;
 
 import io.braid.avro.ModelVersion;
 import io.braid.cli.support.DurationConverter;
+import io.braid.cli.support.HelpSections;
 import io.braid.topics.TopicCatalog;
 import io.braid.trainer.online.OnlineTrainer;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
         name = "train",
         mixinStandardHelpOptions = true,
         description = "Train online from mm.train, checkpoint into a model store and publish versions on mm.models.")
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer>, HelpSections.Declared {
     @Option(
             names = "--bootstrap-servers",
             defaultValue = "localhost:9092",
@@ -31,8 +32,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--objective",
             defaultValue = "comm",
+            converter = Objective.Converter.class,
             description = "comm | decur | cross | crossself (default: ${DEFAULT-VALUE})")
-    String objective;
+    Objective objective;
 
     @Option(
             names = "--model-dir",
@@ -133,12 +135,41 @@ public final class TrainCommand implements Callable<Integer> {
     int threads;
 
     @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add("Connection", "--bootstrap-servers", "--schema-registry-url", "--train-topic")
+                .add(
+                        "Training",
+                        "--objective",
+                        "--batch-size",
+                        "--lr",
+                        "--weight-decay",
+                        "--seed",
+                        "--threads",
+                        "--duration")
+                .add(
+                        "Batching",
+                        "--max-wait",
+                        "--shuffle-buffer",
+                        "--max-per-source",
+                        "--source-span",
+                        "--false-negative-span")
+                .add(
+                        "Checkpoints and versions",
+                        "--model-dir",
+                        "--checkpoint-every",
+                        "--checkpoint-interval",
+                        "--keep-versions")
+                .add("Metrics", "--metrics-port");
+    }
+
+    @Override
     public Integer call() throws Exception {
         TorchThreads.set(threads);
         OnlineTrainer.Options o = new OnlineTrainer.Options();
         o.bootstrapServers = bootstrap;
         o.registryUrl = registry;
-        o.objective = objective;
+        o.objective = objective.id();
         o.modelDir = modelDir;
         o.checkpointEverySteps = checkpointEverySteps;
         o.checkpointEveryMs = checkpointEvery.toMillis();
@@ -155,7 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
         o.metricsPort = metricsPort;
         o.durationMs = duration.toMillis();
         o.trainTopic = trainTopic;
-        if (objective.equals("dimml")) {
+        if (objective == Objective.DIMML) {
             System.err.println(
                     "train: dimml needs robot.labels and is not online yet; use comm, decur, cross or crossself");
             return 2;
