@@ -134,6 +134,39 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
     @Option(names = "--threads", defaultValue = "1", description = "torch intra-op threads (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(
+            names = "--probe-labels-topic",
+            defaultValue = TopicCatalog.LABELS,
+            description = "ground-truth labels for R/U/S probe metrics in each version; probes run when this topic and "
+                    + "--probe-windows-topic exist, and the held-out windows' pairs are then not trained on; "
+                    + "'' = off (default: ${DEFAULT-VALUE})")
+    String probeLabelsTopic;
+
+    @Option(
+            names = "--probe-windows-topic",
+            defaultValue = TopicCatalog.WINDOWS,
+            description = "un-augmented windows the probe set is drawn from (default: ${DEFAULT-VALUE})")
+    String probeWindowsTopic;
+
+    @Option(
+            names = "--probe-held-out",
+            defaultValue = "10",
+            description = "percent of window ids held out for probing, 1..50 (default: ${DEFAULT-VALUE})")
+    int probeHeldOut;
+
+    @Option(
+            names = "--probe-windows",
+            defaultValue = "300",
+            description = "size of the probe set; it stays fixed once full (default: ${DEFAULT-VALUE})")
+    int probeWindows;
+
+    @Option(
+            names = "--probe-min-windows",
+            defaultValue = "40",
+            description = "fewer labelled probe windows than this: probes skipped, reason logged "
+                    + "(default: ${DEFAULT-VALUE})")
+    int probeMinWindows;
+
     @Override
     public HelpSections.Sections helpSections() {
         return HelpSections.Sections.of()
@@ -160,6 +193,13 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
                         "--checkpoint-every",
                         "--checkpoint-interval",
                         "--keep-versions")
+                .add(
+                        "Probes in versions",
+                        "--probe-labels-topic",
+                        "--probe-windows-topic",
+                        "--probe-held-out",
+                        "--probe-windows",
+                        "--probe-min-windows")
                 .add("Metrics", "--metrics-port");
     }
 
@@ -186,6 +226,11 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
         o.metricsPort = metricsPort;
         o.durationMs = duration.toMillis();
         o.trainTopic = trainTopic;
+        o.probeLabelsTopic = probeLabelsTopic;
+        o.probeWindowsTopic = probeWindowsTopic;
+        o.probeHeldOutPercent = probeHeldOut;
+        o.probeMaxWindows = probeWindows;
+        o.probeMinWindows = probeMinWindows;
         if (objective == Objective.DIMML) {
             System.err.println(
                     "train: dimml needs robot.labels and is not online yet; use comm, decur, cross or crossself");

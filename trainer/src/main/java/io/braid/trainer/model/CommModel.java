@@ -17,8 +17,8 @@ public final class CommModel extends MultimodalModel {
     static final int[] ALL = {Batch.SENSOR, Batch.IMAGE, Batch.TEXT};
     private final int[] lengths;
 
-    CommModel(ModelConfig cfg, NDManager parent) {
-        super(cfg, parent);
+    CommModel(ModelConfig cfg, NDManager parent, boolean trainable) {
+        super(cfg, parent, trainable);
         int d = cfg.d();
         lengths = new int[] {Encoders.SENSOR_TOKENS, Encoders.IMAGE_TOKENS, cfg.textLength()};
         ps.normal("fusion.cls", new Shape(1, 1, d), 1.0);
@@ -102,5 +102,14 @@ public final class CommModel extends MultimodalModel {
     @Override
     public NDArray features(Batch.Nd b) {
         return fuse(Encoders.tokens(ps, cfg, b), ALL, b);
+    }
+
+    /** Z over the present modalities and the unimodal Z_m (other modalities' tokens removed), encoders run once. */
+    @Override
+    public Embeddings embeddings(Batch.Nd b) {
+        NDArray[] tok = Encoders.tokens(ps, cfg, b);
+        NDArray[] per = new NDArray[ALL.length];
+        for (int m : ALL) per[m] = fuse(tok, new int[] {m}, b);
+        return new Embeddings(fuse(tok, ALL, b), per);
     }
 }

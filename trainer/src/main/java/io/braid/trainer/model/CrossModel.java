@@ -16,8 +16,8 @@ import io.braid.trainer.loss.Losses;
 public final class CrossModel extends MultimodalModel {
     private final boolean self;
 
-    CrossModel(ModelConfig cfg, NDManager parent) {
-        super(cfg, parent);
+    CrossModel(ModelConfig cfg, NDManager parent, boolean trainable) {
+        super(cfg, parent, trainable);
         self = ModelConfig.CROSS_SELF.equals(cfg.objective());
         for (int m = 0; m < Batch.MODALITIES; m++) {
             if (self) initMlp("head" + m, true, cfg.d(), cfg.headHidden(), cfg.headHidden(), cfg.headOut());

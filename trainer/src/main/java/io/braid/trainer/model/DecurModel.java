@@ -12,8 +12,8 @@ import io.braid.trainer.loss.Losses;
  * gets weight 0 in the batch statistics of every correlation that involves it.
  */
 public final class DecurModel extends MultimodalModel {
-    DecurModel(ModelConfig cfg, NDManager parent) {
-        super(cfg, parent);
+    DecurModel(ModelConfig cfg, NDManager parent, boolean trainable) {
+        super(cfg, parent, trainable);
         int k = cfg.decurK();
         for (int m = 0; m < projectors(); m++) initMlp("proj" + m, false, cfg.d(), k, k, k);
     }

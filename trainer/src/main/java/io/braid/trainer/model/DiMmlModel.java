@@ -18,8 +18,8 @@ public final class DiMmlModel extends MultimodalModel {
     private int stage = 1;
     private float[][][] ducMasks; // [teacher][student] -> D mask, or null
 
-    DiMmlModel(ModelConfig cfg, NDManager parent) {
-        super(cfg, parent);
+    DiMmlModel(ModelConfig cfg, NDManager parent, boolean trainable) {
+        super(cfg, parent, trainable);
         for (int m = 0; m < Batch.MODALITIES; m++) ps.linear("h" + m, cfg.d(), cfg.numClasses(), true);
         ps.linear("g", cfg.d(), cfg.numClasses(), true);
         ps.linear("fusionhead", Batch.MODALITIES * cfg.d(), cfg.numClasses(), true);

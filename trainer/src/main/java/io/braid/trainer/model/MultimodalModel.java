@@ -13,18 +13,23 @@ public abstract class MultimodalModel implements AutoCloseable {
     protected final ModelConfig cfg;
     protected final ParamStore ps;
 
-    protected MultimodalModel(ModelConfig cfg, NDManager parent) {
+    protected MultimodalModel(ModelConfig cfg, NDManager parent, boolean trainable) {
         this.cfg = cfg;
-        this.ps = new ParamStore(parent, cfg.initSeed());
+        this.ps = new ParamStore(parent, cfg.initSeed(), trainable);
         Encoders.init(ps, cfg);
     }
 
     public static MultimodalModel create(ModelConfig cfg, NDManager parent) {
+        return create(cfg, parent, true);
+    }
+
+    /** {@code trainable = false}: parameters without gradients, for inference ({@link InferenceModel}). */
+    public static MultimodalModel create(ModelConfig cfg, NDManager parent, boolean trainable) {
         return switch (cfg.objective()) {
-            case ModelConfig.COMM -> new CommModel(cfg, parent);
-            case ModelConfig.DECUR -> new DecurModel(cfg, parent);
-            case ModelConfig.CROSS, ModelConfig.CROSS_SELF -> new CrossModel(cfg, parent);
-            case ModelConfig.DIMML -> new DiMmlModel(cfg, parent);
+            case ModelConfig.COMM -> new CommModel(cfg, parent, trainable);
+            case ModelConfig.DECUR -> new DecurModel(cfg, parent, trainable);
+            case ModelConfig.CROSS, ModelConfig.CROSS_SELF -> new CrossModel(cfg, parent, trainable);
+            case ModelConfig.DIMML -> new DiMmlModel(cfg, parent, trainable);
             default -> throw new IllegalArgumentException("unknown objective " + cfg.objective());
         };
     }
@@ -47,6 +52,18 @@ public abstract class MultimodalModel implements AutoCloseable {
 
     /** Frozen probe features (B, F) of un-augmented inputs. */
     public abstract NDArray features(Batch.Nd batch);
+
+    /**
+     * Inference embeddings of un-augmented rows: the fused vector (B, F) and one (B, d) vector per modality (rows
+     * where a modality is absent carry no meaning in its vector). Default: the probe features as the fused vector
+     * and the mean-pooled encoder features per modality; CoMM fuses with its transformer.
+     */
+    public Embeddings embeddings(Batch.Nd batch) {
+        return new Embeddings(features(batch), pooled(batch));
+    }
+
+    /** Result of {@link #embeddings}: tensors attached to the batch's manager. */
+    public record Embeddings(NDArray fused, NDArray[] perModality) {}
 
     /** Names of the parameters the optimiser updates in the current training phase. */
     public Set<String> trainable() {

@@ -24,10 +24,24 @@ public final class ParamStore implements AutoCloseable {
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private final Map<String, NDArray> constants = new LinkedHashMap<>();
     private final SplittableRandom rng;
+    private final boolean trainable;
 
     public ParamStore(NDManager parent, long seed) {
+        this(parent, seed, true);
+    }
+
+    /**
+     * {@code trainable = false}: inference parameters, created without gradients (no autograd buffers, and ops on them
+     * never record a graph), for models that only embed.
+     */
+    public ParamStore(NDManager parent, long seed, boolean trainable) {
         this.manager = parent.newSubManager();
         this.rng = new SplittableRandom(seed);
+        this.trainable = trainable;
+    }
+
+    public boolean trainable() {
+        return trainable;
     }
 
     public NDManager manager() {
@@ -68,7 +82,7 @@ public final class ParamStore implements AutoCloseable {
     private NDArray register(String name, float[] data, Shape shape) {
         if (params.containsKey(name)) throw new IllegalArgumentException("duplicate parameter " + name);
         NDArray a = manager.create(data, shape);
-        a.setRequiresGradient(true);
+        if (trainable) a.setRequiresGradient(true);
         params.put(name, a);
         return a;
     }

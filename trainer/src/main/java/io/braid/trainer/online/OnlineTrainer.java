@@ -81,6 +81,14 @@ public final class OnlineTrainer {
         public long idleStopMs;
         /** false: stop like a crash, without the final checkpoint (tests of resume). */
         public boolean checkpointOnStop = true;
+        /**
+         * Ground truth for the probe metrics of each version (null or empty: no probes). Probes are on when this topic
+         * and {@link #probeWindowsTopic} exist; the held-out windows' pairs are then not trained on ({@link ProbeSet}).
+         */
+        public String probeLabelsTopic = TopicCatalog.LABELS;
+
+        public String probeWindowsTopic = TopicCatalog.WINDOWS;
+        public int probeHeldOutPercent = 10, probeMaxWindows = 300, probeMinWindows = 40;
 
         PairBatcher.Options batching() {
             return new PairBatcher.Options(
@@ -121,6 +129,11 @@ public final class OnlineTrainer {
     private final Consumer<String> log;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicReference<Integer> metricsPort = new AtomicReference<>(-1);
+    /** Set once at start when probes are on: the poll thread skips held-out pairs, checkpoints add probe metrics. */
+    private volatile ProbeSet probeSet;
+
+    private volatile VersionProbes probes;
+    private final AtomicLong heldOutPairs = new AtomicLong();
 
     public OnlineTrainer(Options options, Consumer<String> log) {
         this.o = options;
@@ -160,8 +173,31 @@ public final class OnlineTrainer {
                 log.accept("resuming from " + resumed.version() + " (step " + resumed.step() + ", offsets "
                         + lowWatermarks(resumed.offsets()) + ")");
             Map<Integer, Long> from = assignAndSeek(consumer, learner.ledger());
-            return loop(learner, consumer, producer, metrics, store, from, resumed);
+            startProbes(learner);
+            try {
+                return loop(learner, consumer, producer, metrics, store, from, resumed);
+            } finally {
+                if (probeSet != null) {
+                    probeSet.close();
+                    log.accept("held-out probe pairs not trained: " + heldOutPairs.get());
+                }
+            }
         }
+    }
+
+    /** Probe set and per-version probes when the labels topic exists (before the poll thread starts). */
+    private void startProbes(OnlineLearner learner) {
+        if (o.probeLabelsTopic == null || o.probeLabelsTopic.isEmpty()) return;
+        ProbeSet set = new ProbeSet(
+                new ProbeSet.Options(o.probeWindowsTopic, o.probeLabelsTopic, o.probeHeldOutPercent, o.probeMaxWindows),
+                learner.adapter(),
+                log);
+        if (!set.start(o.bootstrapServers, o.kafka, serdeConfig())) return;
+        probeSet = set;
+        probes = new VersionProbes(
+                set, learner.model().config(), learner.adapter().expectation().vocabVersion(), o.probeMinWindows, log);
+        log.accept("probes on: " + o.probeHeldOutPercent + " % of windows held out (not trained on), up to "
+                + o.probeMaxWindows + " from " + o.probeWindowsTopic + " + " + o.probeLabelsTopic);
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
@@ -341,6 +377,14 @@ public final class OnlineTrainer {
         mx.put("pairs", (double) m.pairsTrained());
         mx.put("skipped_steps", (double) learner.guard().skipped());
         mx.put("rollbacks", (double) learner.guard().rollbacks());
+        if (probes != null) {
+            try {
+                mx.putAll(probes.metrics(store, m.version()));
+            } catch (IOException | RuntimeException e) {
+                // a probe is a measurement: the version is published without it
+                log.accept("probes of " + m.version() + " failed: " + e);
+            }
+        }
         ModelVersion v = ModelVersion.newBuilder()
                 .setVersion(m.version())
                 .setObjective(m.objective())
@@ -477,6 +521,13 @@ public final class OnlineTrainer {
             try {
                 TrainingPairBatches.Sample s = learner.adapter().decode(pair);
                 newestEvent.accumulateAndGet(s.windowEnd(), Math::max);
+                ProbeSet held = probeSet;
+                if (held != null && held.heldOut(s.windowId())) {
+                    // a probe window: consumed, never trained on
+                    heldOutPairs.incrementAndGet();
+                    queue.add(new Entry(null, p, off, 0));
+                    return;
+                }
                 queue.add(
                         new Entry(new PairBatcher.Item(s, p, off, System.currentTimeMillis()), p, off, s.windowEnd()));
             } catch (PairRejectedException e) {

@@ -1,6 +1,7 @@
 package io.braid.trainer.online;
 
 import io.braid.avro.AugmentedView;
+import io.braid.avro.MultimodalWindow;
 import io.braid.avro.Presence;
 import io.braid.avro.TrainingPair;
 import io.braid.trainer.data.Augmenter;
@@ -61,18 +62,71 @@ public final class TrainingPairBatches {
     }
 
     private static View view(TrainingPair p, AugmentedView v, String name, ModelConfig c) throws PairRejectedException {
-        Presence pr = v.getPresence();
+        return view(
+                new Wire(
+                        p.getSensorSteps(),
+                        p.getSensorChannels(),
+                        v.getSensor(),
+                        p.getImageWidth(),
+                        p.getImageHeight(),
+                        p.getImageChannels(),
+                        v.getImage(),
+                        v.getTokens(),
+                        v.getPresence()),
+                name,
+                c);
+    }
+
+    /** The fields of one view as they are on the wire (a TrainingPair view or a MultimodalWindow). */
+    private record Wire(
+            int sensorSteps,
+            int sensorChannels,
+            List<Float> sensor,
+            int imageWidth,
+            int imageHeight,
+            int imageChannels,
+            ByteBuffer image,
+            List<Integer> tokens,
+            Presence presence) {}
+
+    /**
+     * An un-augmented window (mm.windows) in model layout, validated like a training view (same checks, same
+     * reasons): what inference and the probe sets feed the model.
+     */
+    public View window(MultimodalWindow w) throws PairRejectedException {
+        String vocab = w.getVocabVersion();
+        if (vocab != null && !vocab.equals(expect.vocabVersion()))
+            throw new PairRejectedException(
+                    Reason.VOCAB_MISMATCH,
+                    "window vocabulary " + vocab + " != model vocabulary " + expect.vocabVersion());
+        return view(
+                new Wire(
+                        w.getSensorSteps(),
+                        w.getSensorChannels(),
+                        w.getSensor(),
+                        w.getImageWidth(),
+                        w.getImageHeight(),
+                        w.getImageChannels(),
+                        w.getImage(),
+                        w.getTokens(),
+                        w.getPresence()),
+                "window " + w.getWindowId(),
+                expect.config());
+    }
+
+    private static View view(Wire v, String name, ModelConfig c) throws PairRejectedException {
+        Presence pr = v.presence();
         if (!pr.getSensor() && !pr.getVision() && !pr.getText())
             throw new PairRejectedException(Reason.EMPTY_VIEW, name + " has no modality present");
         int steps = c.sensorSteps(), channels = c.sensorChannels(), size = c.imageSize();
         float[] sensor = new float[channels * steps];
         if (pr.getSensor()) {
-            if (p.getSensorSteps() != steps || p.getSensorChannels() != channels)
+            if (v.sensorSteps() != steps || v.sensorChannels() != channels)
                 throw new PairRejectedException(
                         Reason.WRONG_SHAPE,
-                        "sensor grid " + p.getSensorSteps() + "x" + p.getSensorChannels() + ", model expects " + steps
-                                + "x" + channels);
-            List<Float> s = v.getSensor();
+                        "sensor grid " + v.sensorSteps() + "x" + v.sensorChannels() + ", model expects " + steps + "x"
+                                + channels);
+            List<Float> s = v.sensor();
             if (s.size() != steps * channels)
                 throw new PairRejectedException(
                         Reason.WRONG_SHAPE, name + " sensor has " + s.size() + " values, T x C = " + steps * channels);
@@ -87,12 +141,12 @@ public final class TrainingPairBatches {
         }
         float[] image = new float[3 * size * size];
         if (pr.getVision()) {
-            int w = p.getImageWidth(), h = p.getImageHeight(), ch = p.getImageChannels();
+            int w = v.imageWidth(), h = v.imageHeight(), ch = v.imageChannels();
             if (w != size || h != size || (ch != 1 && ch != 3))
                 throw new PairRejectedException(
                         Reason.WRONG_SHAPE,
                         "image " + w + "x" + h + "x" + ch + ", model expects " + size + "x" + size + "x3 (or x1)");
-            ByteBuffer b = v.getImage().duplicate();
+            ByteBuffer b = v.image().duplicate();
             if (b.remaining() != w * h * ch)
                 throw new PairRejectedException(
                         Reason.WRONG_SHAPE, name + " image has " + b.remaining() + " bytes, H x W x C = " + w * h * ch);
@@ -103,7 +157,7 @@ public final class TrainingPairBatches {
         int len = c.textLength();
         int[] tokens = new int[len];
         if (pr.getText()) {
-            List<Integer> t = v.getTokens();
+            List<Integer> t = v.tokens();
             if (t.size() != len)
                 throw new PairRejectedException(
                         Reason.WRONG_SHAPE, name + " has " + t.size() + " tokens, model text length is " + len);
@@ -150,5 +204,22 @@ public final class TrainingPairBatches {
             throw new IllegalArgumentException("false-negative mask of " + falseNegatives.length + " for " + n);
         return new Batch(
                 rows, c.sensorChannels(), c.sensorSteps(), c.imageSize(), tl, s, im, tk, pr, null, falseNegatives);
+    }
+
+    /** One-view batch of validated views (inference, probes): row i = views[i], each with its own presence. */
+    public Batch plain(List<View> views) {
+        ModelConfig c = expect.config();
+        int rows = views.size();
+        int sl = c.sensorChannels() * c.sensorSteps(), il = 3 * c.imageSize() * c.imageSize(), tl = c.textLength();
+        float[] s = new float[rows * sl], im = new float[rows * il], pr = new float[rows * Batch.MODALITIES];
+        int[] tk = new int[rows * tl];
+        for (int r = 0; r < rows; r++) {
+            View x = views.get(r);
+            System.arraycopy(x.sensor(), 0, s, r * sl, sl);
+            System.arraycopy(x.image(), 0, im, r * il, il);
+            System.arraycopy(x.tokens(), 0, tk, r * tl, tl);
+            System.arraycopy(x.presence(), 0, pr, r * Batch.MODALITIES, Batch.MODALITIES);
+        }
+        return new Batch(rows, c.sensorChannels(), c.sensorSteps(), c.imageSize(), tl, s, im, tk, pr, null, null);
     }
 }
