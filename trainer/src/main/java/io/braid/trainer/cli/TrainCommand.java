@@ -132,6 +132,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "torch intra-op threads (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(
+            names = "--until-end",
+            description = "bounded, deterministic run: train up to the end offsets mm.train has at start (partitions"
+                    + " merged by event time), then checkpoint, publish and exit; a restart resumes it exactly")
+    boolean untilEnd;
+
+    @Option(names = "--batch-log", hidden = true, description = "append one line per step: pairs-before step hash loss")
+    Path batchLog;
+
     @Override
     public Integer call() throws Exception {
         TorchThreads.set(threads);
@@ -155,6 +164,8 @@ public final class TrainCommand implements Callable<Integer> {
         o.metricsPort = metricsPort;
         o.durationMs = duration.toMillis();
         o.trainTopic = trainTopic;
+        o.bounded = untilEnd;
+        o.batchLog = batchLog;
         if (objective.equals("dimml")) {
             System.err.println(
                     "train: dimml needs robot.labels and is not online yet; use comm, decur, cross or crossself");
