@@ -3,6 +3,7 @@ package io.braid.trainer.cli;
 import io.braid.avro.ModelVersion;
 import io.braid.avro.ReplayRange;
 import io.braid.cli.support.Durations;
+import io.braid.cli.support.HelpSections;
 import io.braid.cli.support.ProgressLine;
 import io.braid.topics.TopicCatalog;
 import io.braid.trainer.model.LocalModelStore;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Retrain on an event-time range of mm.train (bounded, deterministic: the same range and seed give"
                 + " the same batches and losses) and publish a version whose lineage names the range.")
-public final class RetrainReplayCommand implements Callable<Integer> {
+public final class RetrainReplayCommand implements Callable<Integer>, HelpSections.Declared {
     /** Re-runs the Flink job over the raw topics into replay-namespaced topics; returns the rebuilt train topic. */
     public interface Rebuilder {
         String rebuild(String id, String bootstrap, String registry, Instant from, Instant to) throws Exception;
@@ -114,6 +115,12 @@ public final class RetrainReplayCommand implements Callable<Integer> {
             description = "topic the versions are published on (default: ${DEFAULT-VALUE})")
     String modelsTopic;
 
+    @Option(
+            names = "--dlq-topic",
+            defaultValue = TopicCatalog.DLQ,
+            description = "dead-letter topic for pairs that fail decoding or validation (default: ${DEFAULT-VALUE})")
+    String dlqTopic;
+
     @Option(names = "--batch-size", defaultValue = "64", description = "pairs per step (default: ${DEFAULT-VALUE})")
     int batch;
 
@@ -137,6 +144,27 @@ public final class RetrainReplayCommand implements Callable<Integer> {
 
     @Option(names = "--batch-log", hidden = true, description = "append one line per step: pairs-before step hash loss")
     Path batchLog;
+
+    @Option(
+            names = "--model-config",
+            hidden = true,
+            description = "config.json of the architecture to start from (tests: a tiny model)")
+    Path modelConfig;
+
+    @Override
+    public HelpSections.Sections helpSections() {
+        return HelpSections.Sections.of()
+                .add("Range", "--from", "--to", "--rebuild")
+                .add("Model", "--objective", "--seed", "--from-model", "--from-model-dir", "--model-dir")
+                .add("Training", "--batch-size", "--shuffle-buffer", "--checkpoint-every", "--lr", "--threads")
+                .add(
+                        "Kafka",
+                        "--bootstrap-servers",
+                        "--schema-registry-url",
+                        "--train-topic",
+                        "--models-topic",
+                        "--dlq-topic");
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -168,6 +196,7 @@ public final class RetrainReplayCommand implements Callable<Integer> {
         o.seed = seed;
         o.trainTopic = topic;
         o.modelsTopic = modelsTopic;
+        o.dlqTopic = dlqTopic;
         o.modelDir = modelDir != null ? modelDir : Path.of("replay-models", id);
         o.batchSize = batch;
         o.shuffleBuffer = shuffle;
@@ -179,6 +208,8 @@ public final class RetrainReplayCommand implements Callable<Integer> {
         o.eventFromMs = t1.toEpochMilli();
         o.eventToMs = t2.toEpochMilli();
         o.batchLog = batchLog;
+        if (modelConfig != null)
+            o.config = io.braid.trainer.model.ModelConfig.fromJson(java.nio.file.Files.readString(modelConfig));
         if (fromModel != null) o.initFrom = Checkpoint.open(new LocalModelStore(fromModelDir).read(fromModel));
         o.replayRange = ReplayRange.newBuilder()
                 .setFrom(t1)

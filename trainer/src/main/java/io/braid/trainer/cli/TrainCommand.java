@@ -129,6 +129,18 @@ public final class TrainCommand implements Callable<Integer> {
             description = "topic of training pairs (default: ${DEFAULT-VALUE})")
     String trainTopic;
 
+    @Option(
+            names = "--models-topic",
+            defaultValue = TopicCatalog.MODELS,
+            description = "topic the versions are published on (default: ${DEFAULT-VALUE})")
+    String modelsTopic;
+
+    @Option(
+            names = "--dlq-topic",
+            defaultValue = TopicCatalog.DLQ,
+            description = "dead-letter topic for pairs that fail decoding or validation (default: ${DEFAULT-VALUE})")
+    String dlqTopic;
+
     @Option(names = "--threads", defaultValue = "1", description = "torch intra-op threads (default: ${DEFAULT-VALUE})")
     int threads;
 
@@ -140,6 +152,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--batch-log", hidden = true, description = "append one line per step: pairs-before step hash loss")
     Path batchLog;
+
+    @Option(
+            names = "--model-config",
+            hidden = true,
+            description = "config.json of the architecture to start from (tests: a tiny model)")
+    Path modelConfig;
 
     @Override
     public Integer call() throws Exception {
@@ -165,7 +183,11 @@ public final class TrainCommand implements Callable<Integer> {
         o.durationMs = duration.toMillis();
         o.trainTopic = trainTopic;
         o.bounded = untilEnd;
+        o.modelsTopic = modelsTopic;
+        o.dlqTopic = dlqTopic;
         o.batchLog = batchLog;
+        if (modelConfig != null)
+            o.config = io.braid.trainer.model.ModelConfig.fromJson(java.nio.file.Files.readString(modelConfig));
         if (objective.equals("dimml")) {
             System.err.println(
                     "train: dimml needs robot.labels and is not online yet; use comm, decur, cross or crossself");

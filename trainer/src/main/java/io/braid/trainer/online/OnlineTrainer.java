@@ -298,9 +298,12 @@ public final class OnlineTrainer {
                 poller.backlog.set(queue.size() + batcher.buffered());
                 boolean idle = o.idleStopMs > 0 && now - lastInput >= o.idleStopMs && queue.isEmpty();
                 PairBatcher.Drawn d = batcher.next(now, idle);
-                if (d != null)
+                if (d != null) {
                     totalPairs +=
                             trainOne(learner, d, metrics, newestEvent, batchLog).pairs();
+                    // a long step is not idle input time: the partitions may have been paused throughout it
+                    lastInput = Math.max(lastInput, System.currentTimeMillis());
+                }
                 metrics.checkpointAge.set((now - lastCkpt) / 1000.0);
                 boolean due = learner.step() - ckptStep >= o.checkpointEverySteps
                         || (now - lastCkpt >= o.checkpointEveryMs && learner.step() > ckptStep);
