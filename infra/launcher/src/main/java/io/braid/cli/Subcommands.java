@@ -8,6 +8,7 @@ import io.braid.producers.cli.RecordCommand;
 import io.braid.producers.cli.ReplayCommand;
 import io.braid.trainer.cli.BenchTrainCommand;
 import io.braid.trainer.cli.EvalCommand;
+import io.braid.trainer.cli.RetrainReplayCommand;
 import io.braid.trainer.cli.TrainCommand;
 import picocli.CommandLine;
 
@@ -18,10 +19,11 @@ final class Subcommands {
     static void registerComponents(CommandLine cli) {
         cli.addSubcommand("produce", new ProduceCommand());
         cli.addSubcommand("record", new RecordCommand());
-        cli.addSubcommand("replay", new ReplayCommand());
+        cli.addSubcommand("play", new ReplayCommand()); // the file replayer; `replay` is ops retraining (DESIGN.md)
         cli.addSubcommand("flink-job", new FlinkJobCommand());
         cli.addSubcommand("eval", new EvalCommand());
         cli.addSubcommand("train", new TrainCommand());
+        cli.addSubcommand("replay", new RetrainReplayCommand(new FlinkRebuild()));
     }
 
     static void registerBenchTargets(CommandLine bench) {

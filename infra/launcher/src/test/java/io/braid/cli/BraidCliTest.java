@@ -25,7 +25,8 @@ class BraidCliTest {
     void helpListsEverySubcommand() {
         Run r = run("--help");
         assertEquals(0, r.code());
-        for (String cmd : new String[] {"stack", "demo", "produce", "record", "replay", "flink-job", "eval", "bench"}) {
+        for (String cmd :
+                new String[] {"stack", "demo", "produce", "record", "play", "replay", "flink-job", "eval", "bench"}) {
             assertTrue(r.out().contains("  " + cmd + " "), () -> "missing " + cmd + " in\n" + r.out());
         }
         Run bench = run("bench", "--help");

@@ -24,9 +24,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** `braid replay`: recordings back into Kafka, with the original timing, rescaled, or as fast as possible. */
+/** `braid play` (paired with `record`): recordings back into Kafka, with the original timing, rescaled, or as fast as possible. */
 @Command(
-        name = "replay",
+        name = "play",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -106,7 +106,7 @@ public final class ReplayCommand implements Callable<Integer>, HelpSections.Decl
         r.records().forEach((t, n) -> out.printf("%-24s %10d%n", t, n));
         out.flush();
         if (r.errors() > 0) {
-            System.err.println("replay: " + r.errors() + " sends failed; first: " + r.firstError());
+            System.err.println("play: " + r.errors() + " sends failed; first: " + r.firstError());
             return 1;
         }
         return 0;

@@ -131,6 +131,18 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
             description = "topic of training pairs (default: ${DEFAULT-VALUE})")
     String trainTopic;
 
+    @Option(
+            names = "--models-topic",
+            defaultValue = TopicCatalog.MODELS,
+            description = "topic the versions are published on (default: ${DEFAULT-VALUE})")
+    String modelsTopic;
+
+    @Option(
+            names = "--dlq-topic",
+            defaultValue = TopicCatalog.DLQ,
+            description = "dead-letter topic for pairs that fail decoding or validation (default: ${DEFAULT-VALUE})")
+    String dlqTopic;
+
     @Option(names = "--threads", defaultValue = "1", description = "torch intra-op threads (default: ${DEFAULT-VALUE})")
     int threads;
 
@@ -167,6 +179,21 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
                     + "(default: ${DEFAULT-VALUE})")
     int probeMinWindows;
 
+    @Option(
+            names = "--until-end",
+            description = "bounded, deterministic run: train up to the end offsets mm.train has at start (partitions"
+                    + " merged by event time), then checkpoint, publish and exit; a restart resumes it exactly")
+    boolean untilEnd;
+
+    @Option(names = "--batch-log", hidden = true, description = "append one line per step: pairs-before step hash loss")
+    Path batchLog;
+
+    @Option(
+            names = "--model-config",
+            hidden = true,
+            description = "config.json of the architecture to start from (tests: a tiny model)")
+    Path modelConfig;
+
     @Override
     public HelpSections.Sections helpSections() {
         return HelpSections.Sections.of()
@@ -179,7 +206,8 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
                         "--weight-decay",
                         "--seed",
                         "--threads",
-                        "--duration")
+                        "--duration",
+                        "--until-end")
                 .add(
                         "Batching",
                         "--max-wait",
@@ -200,6 +228,7 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
                         "--probe-held-out",
                         "--probe-windows",
                         "--probe-min-windows")
+                .add("Topics", "--models-topic", "--dlq-topic")
                 .add("Metrics", "--metrics-port");
     }
 
@@ -231,6 +260,12 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
         o.probeHeldOutPercent = probeHeldOut;
         o.probeMaxWindows = probeWindows;
         o.probeMinWindows = probeMinWindows;
+        o.bounded = untilEnd;
+        o.modelsTopic = modelsTopic;
+        o.dlqTopic = dlqTopic;
+        o.batchLog = batchLog;
+        if (modelConfig != null)
+            o.config = io.braid.trainer.model.ModelConfig.fromJson(java.nio.file.Files.readString(modelConfig));
         if (objective == Objective.DIMML) {
             System.err.println(
                     "train: dimml needs robot.labels and is not online yet; use comm, decur, cross or crossself");

@@ -11,6 +11,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,7 +39,55 @@ public final class Checkpoint {
             long trainedThrough,
             long pairsTrained,
             long createdAt,
-            double loss) {}
+            double loss,
+            List<List<Long>> publishedFrom) {
+        /** Without {@code publishedFrom} (older checkpoints, callers that do not track publication). */
+        public Meta(
+                String version,
+                String objective,
+                String topic,
+                String vocabVersion,
+                long step,
+                long rngState,
+                Map<Integer, OffsetLedger.Partition> offsets,
+                long trainedThrough,
+                long pairsTrained,
+                long createdAt,
+                double loss) {
+            this(
+                    version,
+                    objective,
+                    topic,
+                    vocabVersion,
+                    step,
+                    rngState,
+                    offsets,
+                    trainedThrough,
+                    pairsTrained,
+                    createdAt,
+                    loss,
+                    null);
+        }
+
+        /**
+         * The offsets of the last version published before this checkpoint was written ([partition, offset] pairs;
+         * empty when unknown): the start of this version's range, needed to publish it after a crash that struck
+         * between storing the checkpoint and publishing it.
+         */
+        public Map<Integer, Long> publishedFromMap() {
+            Map<Integer, Long> m = new java.util.TreeMap<>();
+            if (publishedFrom != null)
+                for (List<?> e : publishedFrom) m.put(((Number) e.get(0)).intValue(), ((Number) e.get(1)).longValue());
+            return m;
+        }
+
+        static List<List<Long>> publishedFrom(Map<Integer, Long> m) {
+            List<List<Long>> l = new java.util.ArrayList<>();
+            for (Map.Entry<Integer, Long> e : new java.util.TreeMap<>(m).entrySet())
+                l.add(List.of((long) e.getKey(), e.getValue()));
+            return l;
+        }
+    }
 
     private Checkpoint() {}
 
@@ -97,7 +146,8 @@ public final class Checkpoint {
                 m.trainedThrough(),
                 m.pairsTrained(),
                 m.createdAt(),
-                m.loss());
+                m.loss(),
+                m.publishedFrom() == null ? null : Meta.publishedFrom(m.publishedFromMap()));
     }
 
     /** Loads parameters (and, when {@code opt} is not null, the optimizer state) into a model of {@code config()}. */

@@ -41,6 +41,12 @@ public final class OffsetLedger {
         return p == null ? -1 : p.lowWatermark();
     }
 
+    /** The restored checkpoint's next offset of a partition, or -1 when the checkpoint does not know it. */
+    public long restoredNext(int partition) {
+        Partition p = restored.get(partition);
+        return p == null ? -1 : p.next();
+    }
+
     /** True when this record was trained before the checkpoint (it lies below next and was not pending). */
     public boolean trainedBefore(int partition, long offset) {
         Partition p = restored.get(partition);

@@ -53,6 +53,26 @@ public final class OnlineLearner implements AutoCloseable {
             StepGuard guard,
             Consumer<String> log)
             throws IOException {
+        this(store, config, vocabVersion, topic, lr, wd, seed, guard, log, null);
+    }
+
+    /**
+     * As above; when the store holds no checkpoint and {@code initFrom} is given, the parameters start from that
+     * checkpoint (its architecture; fresh AdamW state, step 0, offsets from the beginning) instead of a fresh
+     * initialisation: {@code replay --from-model}.
+     */
+    public OnlineLearner(
+            ModelStore store,
+            ModelConfig config,
+            String vocabVersion,
+            String topic,
+            double lr,
+            double wd,
+            long seed,
+            StepGuard guard,
+            Consumer<String> log,
+            Checkpoint.Opened initFrom)
+            throws IOException {
         this.store = store;
         this.topic = topic;
         this.guard = guard;
@@ -67,6 +87,12 @@ public final class OnlineLearner implements AutoCloseable {
                 throw new IllegalStateException(
                         "the checkpoint's vocabulary " + latest.meta().vocabVersion() + " != " + vocabVersion);
             cfg = latest.config();
+        } else if (initFrom != null) {
+            if (!initFrom.config().objective().equals(config.objective()))
+                throw new IllegalStateException(
+                        "--from-model " + initFrom.meta().version() + " is a "
+                                + initFrom.config().objective() + " model, not " + config.objective());
+            cfg = initFrom.config();
         }
         manager = NDManager.newBaseManager();
         model = MultimodalModel.create(cfg, manager);
@@ -86,6 +112,7 @@ public final class OnlineLearner implements AutoCloseable {
             resumedFrom = m;
             lastGood = m;
         } else {
+            if (initFrom != null) Checkpoint.restore(initFrom, model, null);
             rng = new SplitMix(seed);
             ledger = new OffsetLedger(Map.of());
             resumedFrom = null;
@@ -185,6 +212,11 @@ public final class OnlineLearner implements AutoCloseable {
 
     /** Writes a checkpoint named after the step; returns its meta and the stored artifact. */
     public Written checkpoint(long createdAt) throws IOException {
+        return checkpoint(createdAt, null);
+    }
+
+    /** As {@link #checkpoint(long)}, recording the offsets of the last published version (see {@link Checkpoint.Meta}). */
+    public Written checkpoint(long createdAt, Map<Integer, Long> publishedFrom) throws IOException {
         String version = String.format("v%012d", step);
         Checkpoint.Meta meta = new Checkpoint.Meta(
                 version,
@@ -197,7 +229,8 @@ public final class OnlineLearner implements AutoCloseable {
                 trainedThrough,
                 pairsTrained,
                 createdAt,
-                lastLoss);
+                lastLoss,
+                publishedFrom == null ? null : Checkpoint.Meta.publishedFrom(publishedFrom));
         // a stored artifact of this name is one the resume skipped (corrupt or incomplete): replace it
         store.delete(version);
         ModelStore.Artifact a = store.put(version, out -> Checkpoint.write(out, meta, model, opt));

@@ -90,6 +90,26 @@ public final class OnlineTrainer {
         public String probeWindowsTopic = TopicCatalog.WINDOWS;
         public int probeHeldOutPercent = 10, probeMaxWindows = 300, probeMinWindows = 40;
 
+        /**
+         * Bounded, deterministic run (replay, {@code train --until-end}): reads every partition up to its end offset at
+         * start, merges the partitions by (event time, partition, offset) ({@link OrderedFeed}), draws batches on count
+         * only ({@link PairBatcher#nextFull}), and ends with a final checkpoint. Same input, seed and checkpoint: same
+         * batches, also across a crash and resume.
+         */
+        public boolean bounded;
+        /** Only pairs whose window_end lies in [eventFromMs, eventToMs) are trained; the others are consumed. */
+        public long eventFromMs = Long.MIN_VALUE, eventToMs = Long.MAX_VALUE;
+        /** The lineage every published version names (replay); null online. */
+        public io.braid.avro.ReplayRange replayRange;
+        /** Parameters to start from when the store is empty ({@code replay --from-model}). */
+        public Checkpoint.Opened initFrom;
+        /** Appends "pairs-before step hash loss" per step (audit of a run; the kill and replay tests compare these). */
+        public Path batchLog;
+        /** Called on the training thread after every step (tests: a deliberately slow step). */
+        public Consumer<OnlineLearner.StepReport> afterStep;
+        /** Progress of a bounded run: the fraction of its offset range consumed, and a detail line. */
+        public java.util.function.BiConsumer<Double, String> progress;
+
         PairBatcher.Options batching() {
             return new PairBatcher.Options(
                     batchSize,
@@ -134,6 +154,7 @@ public final class OnlineTrainer {
 
     private volatile VersionProbes probes;
     private final AtomicLong heldOutPairs = new AtomicLong();
+    private final AtomicLong pauses = new AtomicLong(), resumes = new AtomicLong();
 
     public OnlineTrainer(Options options, Consumer<String> log) {
         this.o = options;
@@ -143,6 +164,15 @@ public final class OnlineTrainer {
     /** Asks a running {@link #run()} to finish (final checkpoint when configured). */
     public void stop() {
         stop.set(true);
+    }
+
+    /** How often the poll thread paused / resumed mm.train because training was behind. */
+    public long pauses() {
+        return pauses.get();
+    }
+
+    public long resumes() {
+        return resumes.get();
     }
 
     /** Bound metrics port once the run started, -1 before or when disabled. */
@@ -161,7 +191,16 @@ public final class OnlineTrainer {
         StepGuard guard = new StepGuard(o.rollbackAfter, o.maxRollbacks);
         try (TrainerMetrics metrics = new TrainerMetrics();
                 OnlineLearner learner = new OnlineLearner(
-                        store, o.modelConfig(), o.vocabVersion, o.trainTopic, o.lr, o.wd, o.seed, guard, log);
+                        store,
+                        o.modelConfig(),
+                        o.vocabVersion,
+                        o.trainTopic,
+                        o.lr,
+                        o.wd,
+                        o.seed,
+                        guard,
+                        log,
+                        o.initFrom);
                 KafkaConsumer<byte[], byte[]> consumer = consumer();
                 KafkaProducer<byte[], byte[]> producer = producer()) {
             if (o.metricsPort >= 0) metricsPort.set(metrics.serve(o.metricsPort));
@@ -173,8 +212,16 @@ public final class OnlineTrainer {
                 log.accept("resuming from " + resumed.version() + " (step " + resumed.step() + ", offsets "
                         + lowWatermarks(resumed.offsets()) + ")");
             Map<Integer, Long> from = assignAndSeek(consumer, learner.ledger());
+            if (resumed != null) publishIfLost(learner, producer, metrics, store, resumed, from);
             startProbes(learner);
             try {
+                if (o.bounded) {
+                    Map<Integer, Long> end = new java.util.TreeMap<>();
+                    for (Map.Entry<TopicPartition, Long> e :
+                            consumer.endOffsets(consumer.assignment()).entrySet())
+                        end.put(e.getKey().partition(), e.getValue());
+                    return new Bounded(learner, consumer, producer, metrics, store, from, end, resumed).run();
+                }
                 return loop(learner, consumer, producer, metrics, store, from, resumed);
             } finally {
                 if (probeSet != null) {
@@ -253,17 +300,8 @@ public final class OnlineTrainer {
         AtomicLong deadLetters = new AtomicLong(), newestEvent = new AtomicLong(Long.MIN_VALUE);
         AtomicReference<Throwable> pollFailure = new AtomicReference<>();
         Poller poller = new Poller(consumer, producer, learner, queue, metrics, deadLetters, newestEvent);
-        Thread pollThread = new Thread(
-                () -> {
-                    try {
-                        poller.run();
-                    } catch (Throwable t) {
-                        pollFailure.set(t);
-                    }
-                },
-                "mm.train-poll");
-        pollThread.setDaemon(true);
-        pollThread.start();
+        Thread pollThread = startPoller(poller, pollFailure);
+        BatchLog batchLog = BatchLog.open(o.batchLog);
 
         PairBatcher batcher = new PairBatcher(o.batching(), learner.rng());
         List<ModelVersion> published = new ArrayList<>();
@@ -297,21 +335,10 @@ public final class OnlineTrainer {
                 boolean idle = o.idleStopMs > 0 && now - lastInput >= o.idleStopMs && queue.isEmpty();
                 PairBatcher.Drawn d = batcher.next(now, idle);
                 if (d != null) {
-                    long t0 = System.nanoTime();
-                    OnlineLearner.StepReport r = learner.train(d);
-                    metrics.stepSeconds.observe((System.nanoTime() - t0) / 1e9);
-                    metrics.pairs.inc(r.pairs());
-                    totalPairs += r.pairs();
-                    if (r.applied()) {
-                        metrics.steps.inc();
-                        metrics.loss.set(r.loss());
-                    } else {
-                        metrics.skipped.inc();
-                        log.accept("skipped step (loss " + r.loss() + "): " + r.action());
-                        if (r.action() == StepGuard.Action.ROLLBACK) metrics.rollbacks.inc();
-                    }
-                    if (newestEvent.get() != Long.MIN_VALUE && learner.trainedThrough() != Long.MIN_VALUE)
-                        metrics.lagSeconds.set((newestEvent.get() - learner.trainedThrough()) / 1000.0);
+                    totalPairs +=
+                            trainOne(learner, d, metrics, newestEvent, batchLog).pairs();
+                    // a long step is not idle input time: the partitions may have been paused throughout it
+                    lastInput = Math.max(lastInput, System.currentTimeMillis());
                 }
                 metrics.checkpointAge.set((now - lastCkpt) / 1000.0);
                 boolean due = learner.step() - ckptStep >= o.checkpointEverySteps
@@ -341,6 +368,7 @@ public final class OnlineTrainer {
         } finally {
             poller.running.set(false);
             pollThread.join(10_000);
+            if (batchLog != null) batchLog.close();
         }
         double overall = (learner.pairsTrained() - runStartPairs)
                 / Math.max(1e-3, (System.currentTimeMillis() - start) / 1000.0);
@@ -357,6 +385,77 @@ public final class OnlineTrainer {
                 metricsPort.get());
     }
 
+    private Thread startPoller(Poller poller, AtomicReference<Throwable> failure) {
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        poller.run();
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                },
+                "mm.train-poll");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** One step on a drawn batch: metrics, guard log, batch log, the after-step hook. */
+    private OnlineLearner.StepReport trainOne(
+            OnlineLearner learner,
+            PairBatcher.Drawn d,
+            TrainerMetrics metrics,
+            AtomicLong newestEvent,
+            BatchLog batchLog)
+            throws IOException {
+        long before = learner.pairsTrained();
+        long t0 = System.nanoTime();
+        OnlineLearner.StepReport r = learner.train(d);
+        metrics.stepSeconds.observe((System.nanoTime() - t0) / 1e9);
+        metrics.pairs.inc(r.pairs());
+        if (r.applied()) {
+            metrics.steps.inc();
+            metrics.loss.set(r.loss());
+        } else {
+            metrics.skipped.inc();
+            log.accept("skipped step (loss " + r.loss() + "): " + r.action());
+            if (r.action() == StepGuard.Action.ROLLBACK) metrics.rollbacks.inc();
+        }
+        if (newestEvent.get() != Long.MIN_VALUE && learner.trainedThrough() != Long.MIN_VALUE)
+            metrics.lagSeconds.set((newestEvent.get() - learner.trainedThrough()) / 1000.0);
+        if (batchLog != null) batchLog.append(before, learner.step(), r.batchHash(), r.loss());
+        if (o.afterStep != null) o.afterStep.accept(r);
+        return r;
+    }
+
+    /**
+     * A crash between storing a checkpoint and publishing it leaves a resumable checkpoint that mm.models does not
+     * name: publish it now, with the range start it recorded, so the versions' ranges stay contiguous.
+     */
+    private void publishIfLost(
+            OnlineLearner learner,
+            KafkaProducer<byte[], byte[]> producer,
+            TrainerMetrics metrics,
+            ModelStore store,
+            Checkpoint.Meta resumed,
+            Map<Integer, Long> from)
+            throws IOException {
+        ModelStore.Artifact a = null;
+        for (ModelStore.Artifact x : store.list()) if (x.name().equals(resumed.version())) a = x;
+        if (a == null) return;
+        for (ModelVersion v : PublishedVersions.read(
+                o.bootstrapServers, o.kafka, serdeConfig(), o.modelsTopic, java.time.Duration.ofSeconds(30)))
+            if (v.getVersion().equals(resumed.version()) && v.getSha256().equals(a.sha256())) return;
+        Map<Integer, Long> rangeFrom = resumed.publishedFromMap();
+        if (rangeFrom.isEmpty()) {
+            log.accept(
+                    resumed.version() + " is not on " + o.modelsTopic + " and records no range start: not published");
+            return;
+        }
+        log.accept(resumed.version() + " was stored but not published before the restart: publishing it now");
+        publish(learner, producer, metrics, store, resumed, a, rangeFrom, 0);
+    }
+
     /** Writes the checkpoint, publishes its version, applies retention; null when publishing failed. */
     private ModelVersion checkpoint(
             OnlineLearner learner,
@@ -368,8 +467,25 @@ public final class OnlineTrainer {
             String protect)
             throws IOException {
         long t0 = System.nanoTime();
-        OnlineLearner.Written w = learner.checkpoint(System.currentTimeMillis());
-        Checkpoint.Meta m = w.meta();
+        OnlineLearner.Written w = learner.checkpoint(System.currentTimeMillis(), rangeFrom);
+        ModelVersion ok = publish(learner, producer, metrics, store, w.meta(), w.artifact(), rangeFrom, pairsPerS);
+        List<String> gone = store.retain(o.keepVersions, ok != null ? ok.getVersion() : protect);
+        if (!gone.isEmpty()) log.accept("retention removed " + gone);
+        metrics.checkpointSeconds.set((System.nanoTime() - t0) / 1e9);
+        metrics.checkpointAge.set(0);
+        return ok;
+    }
+
+    /** Publishes a stored checkpoint as a version on mm.models; null when that failed (logged). */
+    private ModelVersion publish(
+            OnlineLearner learner,
+            KafkaProducer<byte[], byte[]> producer,
+            TrainerMetrics metrics,
+            ModelStore store,
+            Checkpoint.Meta m,
+            ModelStore.Artifact artifact,
+            Map<Integer, Long> rangeFrom,
+            double pairsPerS) {
         Map<String, Double> mx = new LinkedHashMap<>();
         mx.put("loss", m.loss());
         mx.put("pairs_per_s", pairsPerS);
@@ -388,14 +504,15 @@ public final class OnlineTrainer {
         ModelVersion v = ModelVersion.newBuilder()
                 .setVersion(m.version())
                 .setObjective(m.objective())
-                .setArtifactUri(w.artifact().uri())
-                .setSha256(w.artifact().sha256())
+                .setArtifactUri(artifact.uri())
+                .setSha256(artifact.sha256())
                 .setCreatedAt(Instant.ofEpochMilli(m.createdAt()))
                 .setTrainedThrough(Instant.ofEpochMilli(Math.max(0, m.trainedThrough())))
                 .setOffsets(sourceOffsets(lowWatermarks(m.offsets())))
                 .setOffsetsFrom(sourceOffsets(rangeFrom))
                 .setMetrics(mx)
                 .setConfigJson(learner.model().config().toJson())
+                .setReplayRange(o.replayRange)
                 .build();
         ModelVersion ok = null;
         try (Serializer<ModelVersion> ser =
@@ -411,10 +528,6 @@ public final class OnlineTrainer {
             // the artifact is stored; mm.models still names the previous version, which retention keeps
             log.accept("could not publish " + m.version() + " to " + o.modelsTopic + ": " + e);
         }
-        List<String> gone = store.retain(o.keepVersions, ok != null ? ok.getVersion() : protect);
-        if (!gone.isEmpty()) log.accept("retention removed " + gone);
-        metrics.checkpointSeconds.set((System.nanoTime() - t0) / 1e9);
-        metrics.checkpointAge.set(0);
         return ok;
     }
 
@@ -438,6 +551,190 @@ public final class OnlineTrainer {
         return m;
     }
 
+    /**
+     * The bounded, deterministic run (see {@link Options#bounded}). The state a resume needs is in the checkpoint:
+     * records below the restored next offsets are either trained (skipped) or pending (straight back into the shuffle
+     * buffer, whose draws ignore arrival order); every record from there on goes through the {@link OrderedFeed}, and
+     * a draw is tried once after each added pair. So the checkpoint's (buffer set, RNG state, next offsets) fixes every
+     * later batch.
+     */
+    private final class Bounded {
+        private final OnlineLearner learner;
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final TrainerMetrics metrics;
+        private final ModelStore store;
+        private final Map<Integer, Long> from, end;
+        private final Checkpoint.Meta resumed;
+        private final List<ModelVersion> published = new ArrayList<>();
+        private final AtomicLong deadLetters = new AtomicLong(), newestEvent = new AtomicLong(Long.MIN_VALUE);
+        private Map<Integer, Long> rangeFrom;
+        private String protect;
+        private long lastCkpt, ckptStep, ckptPairs, totalPairs;
+        private double pairsPerS;
+        private BatchLog batchLog;
+
+        Bounded(
+                OnlineLearner learner,
+                KafkaConsumer<byte[], byte[]> consumer,
+                KafkaProducer<byte[], byte[]> producer,
+                TrainerMetrics metrics,
+                ModelStore store,
+                Map<Integer, Long> from,
+                Map<Integer, Long> end,
+                Checkpoint.Meta resumed) {
+            this.learner = learner;
+            this.consumer = consumer;
+            this.producer = producer;
+            this.metrics = metrics;
+            this.store = store;
+            this.from = from;
+            this.end = end;
+            this.resumed = resumed;
+            this.rangeFrom = from;
+        }
+
+        Result run() throws IOException, InterruptedException {
+            LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
+            Map<Integer, AtomicLong> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+            for (int p : from.keySet()) inFlight.put(p, new AtomicLong());
+            Poller poller = new Poller(consumer, producer, learner, queue, metrics, deadLetters, newestEvent);
+            poller.end = end;
+            poller.inFlight = inFlight;
+            AtomicReference<Throwable> pollFailure = new AtomicReference<>();
+            OrderedFeed<Entry> feed = new OrderedFeed<>(
+                    from.keySet(),
+                    java.util.Comparator.comparingLong(Entry::eventTime)
+                            .thenComparingInt(Entry::partition)
+                            .thenComparingLong(Entry::offset));
+            PairBatcher batcher = new PairBatcher(o.batching(), learner.rng());
+            List<ModelStore.Artifact> stored = store.list();
+            protect = stored.isEmpty() ? null : stored.get(stored.size() - 1).name();
+            long start = System.currentTimeMillis(), lastProgress = 0;
+            lastCkpt = start;
+            ckptStep = learner.step();
+            ckptPairs = learner.pairsTrained();
+            long runStartPairs = learner.pairsTrained();
+            long total = 0;
+            for (Map.Entry<Integer, Long> e : end.entrySet())
+                total += Math.max(0, e.getValue() - from.getOrDefault(e.getKey(), e.getValue()));
+            log.accept("bounded run over " + o.trainTopic + " offsets " + from + " to " + end);
+            batchLog = BatchLog.open(o.batchLog);
+            Thread pollThread = startPoller(poller, pollFailure);
+            List<Entry> drained = new ArrayList<>();
+            boolean finished = false;
+            try {
+                while (!stop.get()) {
+                    if (pollFailure.get() != null)
+                        throw new IllegalStateException("poll thread failed", pollFailure.get());
+                    Entry first = queue.poll(20, TimeUnit.MILLISECONDS);
+                    drained.clear();
+                    if (first != null) drained.add(first);
+                    queue.drainTo(drained);
+                    for (Entry e : drained) {
+                        if (e.offset() < 0) {
+                            feed.ended(e.partition());
+                            continue;
+                        }
+                        long restoredNext = learner.ledger().restoredNext(e.partition());
+                        if (e.offset() < restoredNext) {
+                            // below the checkpoint's position: trained before (skip) or pending (back into the buffer)
+                            inFlight.get(e.partition()).decrementAndGet();
+                            take(e, batcher);
+                        } else feed.add(e.partition(), e);
+                    }
+                    Entry n;
+                    while (!stop.get() && (n = feed.poll()) != null) {
+                        inFlight.get(n.partition()).decrementAndGet();
+                        if (take(n, batcher)) {
+                            PairBatcher.Drawn d = batcher.nextFull(false);
+                            if (d != null) step(d);
+                        }
+                    }
+                    long now = System.currentTimeMillis();
+                    if (o.progress != null && (now - lastProgress >= 500 || feed.finished())) {
+                        lastProgress = now;
+                        long done = 0;
+                        Map<Integer, OffsetLedger.Partition> at =
+                                learner.ledger().snapshot();
+                        for (Map.Entry<Integer, Long> e : end.entrySet()) {
+                            long f = from.getOrDefault(e.getKey(), e.getValue());
+                            OffsetLedger.Partition p = at.get(e.getKey());
+                            if (p != null) done += Math.max(0, Math.min(p.next(), e.getValue()) - f);
+                        }
+                        o.progress.accept(
+                                total == 0 ? 1.0 : Math.min(1.0, done / (double) total),
+                                "step " + learner.step() + ", pairs " + learner.pairsTrained() + ", loss "
+                                        + String.format("%.4f", learner.lastLoss()));
+                    }
+                    if (feed.finished()) {
+                        PairBatcher.Drawn d;
+                        while (!stop.get() && (d = batcher.nextFull(true)) != null) step(d);
+                        finished = !stop.get();
+                        break;
+                    }
+                }
+                if ((finished || o.checkpointOnStop) && learner.step() > ckptStep && !learner.savedCurrentStep())
+                    checkpointNow();
+            } finally {
+                poller.running.set(false);
+                pollThread.join(10_000);
+                if (batchLog != null) batchLog.close();
+            }
+            if (finished && batcher.buffered() > 0)
+                log.accept(batcher.buffered() + " pairs of the range stay untrained (fewer than a batch, or the"
+                        + " per-source bound): pending in the last checkpoint");
+            double overall = (learner.pairsTrained() - runStartPairs)
+                    / Math.max(1e-3, (System.currentTimeMillis() - start) / 1000.0);
+            return new Result(
+                    learner.step(),
+                    totalPairs,
+                    deadLetters.get(),
+                    learner.guard().skipped(),
+                    learner.guard().rollbacks(),
+                    published.isEmpty() ? overall : pairsPerS,
+                    learner.lastLoss(),
+                    published,
+                    resumed == null ? null : resumed.version(),
+                    metricsPort.get());
+        }
+
+        /** Books an entry in the ledger; true when it went into the shuffle buffer. */
+        private boolean take(Entry e, PairBatcher batcher) {
+            if (e.item() != null) {
+                learner.ledger().buffered(e.partition(), e.offset());
+                batcher.add(e.item());
+                return true;
+            }
+            learner.ledger().passed(e.partition(), e.offset());
+            return false;
+        }
+
+        private void step(PairBatcher.Drawn d) throws IOException {
+            totalPairs += trainOne(learner, d, metrics, newestEvent, batchLog).pairs();
+            long now = System.currentTimeMillis();
+            metrics.checkpointAge.set((now - lastCkpt) / 1000.0);
+            boolean due = learner.step() - ckptStep >= o.checkpointEverySteps
+                    || (now - lastCkpt >= o.checkpointEveryMs && learner.step() > ckptStep);
+            if (due && !learner.savedCurrentStep()) checkpointNow();
+        }
+
+        private void checkpointNow() throws IOException {
+            double secs = Math.max(1e-3, (System.currentTimeMillis() - lastCkpt) / 1000.0);
+            pairsPerS = (learner.pairsTrained() - ckptPairs) / secs;
+            ModelVersion v = checkpoint(learner, producer, metrics, store, rangeFrom, pairsPerS, protect);
+            if (v != null) {
+                published.add(v);
+                protect = v.getVersion();
+                rangeFrom = toMap(v.getOffsets());
+            }
+            lastCkpt = System.currentTimeMillis();
+            ckptStep = learner.step();
+            ckptPairs = learner.pairsTrained();
+            metrics.pairsPerSecond.set(pairsPerS);
+        }
+    }
+
     /** The poll thread: decode, validate, dead-letter, enqueue; pause/resume on the backlog; lag. */
     private final class Poller {
         final AtomicBoolean running = new AtomicBoolean(true);
@@ -448,6 +745,11 @@ public final class OnlineTrainer {
         private final LinkedBlockingQueue<Entry> queue;
         private final TrainerMetrics metrics;
         private final AtomicLong deadLetters, newestEvent;
+        /** Bounded runs: each partition's end offset, and the entries of each partition not yet merged. */
+        Map<Integer, Long> end;
+
+        Map<Integer, AtomicLong> inFlight;
+        private final java.util.Set<Integer> ended = new java.util.HashSet<>();
 
         Poller(
                 KafkaConsumer<byte[], byte[]> consumer,
@@ -473,19 +775,24 @@ public final class OnlineTrainer {
                     Serializer<DeadLetter> dlq =
                             Topics.DLQ.valueSerde(serdeConfig()).serializer()) {
                 while (running.get()) {
-                    // training is behind: stop fetching but keep calling poll (heartbeats, metadata)
-                    long pending = queue.size() + backlog.get();
-                    if (!paused && pending >= o.queueCapacity) {
-                        consumer.pause(consumer.assignment());
-                        paused = true;
-                        metrics.paused.set(1);
-                    } else if (paused && pending <= o.queueCapacity / 2) {
-                        consumer.resume(consumer.paused());
-                        paused = false;
-                        metrics.paused.set(0);
+                    if (end != null) boundedFlow();
+                    else {
+                        // training is behind: stop fetching but keep calling poll (heartbeats, metadata)
+                        long pending = queue.size() + backlog.get();
+                        if (!paused && pending >= o.queueCapacity) {
+                            consumer.pause(consumer.assignment());
+                            paused = true;
+                            pauses.incrementAndGet();
+                            metrics.paused.set(1);
+                        } else if (paused && pending <= o.queueCapacity / 2) {
+                            consumer.resume(consumer.paused());
+                            paused = false;
+                            resumes.incrementAndGet();
+                            metrics.paused.set(0);
+                        }
                     }
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofMillis(100)))
-                        handle(r, de, dlq);
+                        if (end == null || r.offset() < end.getOrDefault(r.partition(), 0L)) handle(r, de, dlq);
                     long lag = 0;
                     for (TopicPartition tp : consumer.assignment()) {
                         OptionalLong l = consumer.currentLag(tp);
@@ -496,12 +803,44 @@ public final class OnlineTrainer {
             }
         }
 
+        /**
+         * Bounded runs: a partition at its end offset is paused for good and announced with an end marker (offset -1);
+         * backpressure is per partition (the merge waits for the slowest partition, so pausing all could starve it).
+         */
+        private void boundedFlow() {
+            for (TopicPartition tp : consumer.assignment()) {
+                int p = tp.partition();
+                if (ended.contains(p)) continue;
+                if (consumer.position(tp) >= end.getOrDefault(p, 0L)) {
+                    ended.add(p);
+                    consumer.pause(List.of(tp));
+                    queue.add(new Entry(null, p, -1, 0));
+                    continue;
+                }
+                long n = inFlight.get(p).get();
+                boolean isPaused = consumer.paused().contains(tp);
+                if (!isPaused && n >= o.queueCapacity) {
+                    consumer.pause(List.of(tp));
+                    pauses.incrementAndGet();
+                } else if (isPaused && n <= o.queueCapacity / 2) {
+                    consumer.resume(List.of(tp));
+                    resumes.incrementAndGet();
+                }
+            }
+            metrics.paused.set(consumer.paused().size() > ended.size() ? 1 : 0);
+        }
+
+        private void enqueue(Entry e) {
+            if (inFlight != null) inFlight.get(e.partition()).incrementAndGet();
+            queue.add(e);
+        }
+
         private void handle(
                 ConsumerRecord<byte[], byte[]> r, Deserializer<TrainingPair> de, Serializer<DeadLetter> dlq) {
             int p = r.partition();
             long off = r.offset();
             if (learner.ledger().trainedBefore(p, off)) {
-                queue.add(new Entry(null, p, off, 0));
+                enqueue(new Entry(null, p, off, 0));
                 return;
             }
             TrainingPair pair;
@@ -518,6 +857,11 @@ public final class OnlineTrainer {
                 deadLetter(r, PairRejectedException.Reason.DESERIALIZATION_FAILED.name(), "empty value", dlq);
                 return;
             }
+            long windowEnd = pair.getWindowEnd().toEpochMilli();
+            if (windowEnd < o.eventFromMs || windowEnd >= o.eventToMs) {
+                enqueue(new Entry(null, p, off, windowEnd)); // outside the replayed range: consumed, not trained
+                return;
+            }
             try {
                 TrainingPairBatches.Sample s = learner.adapter().decode(pair);
                 newestEvent.accumulateAndGet(s.windowEnd(), Math::max);
@@ -525,11 +869,10 @@ public final class OnlineTrainer {
                 if (held != null && held.heldOut(s.windowId())) {
                     // a probe window: consumed, never trained on
                     heldOutPairs.incrementAndGet();
-                    queue.add(new Entry(null, p, off, 0));
+                    enqueue(new Entry(null, p, off, 0));
                     return;
                 }
-                queue.add(
-                        new Entry(new PairBatcher.Item(s, p, off, System.currentTimeMillis()), p, off, s.windowEnd()));
+                enqueue(new Entry(new PairBatcher.Item(s, p, off, System.currentTimeMillis()), p, off, s.windowEnd()));
             } catch (PairRejectedException e) {
                 deadLetter(r, e.reason().name(), e.getMessage(), dlq);
             }
@@ -555,8 +898,8 @@ public final class OnlineTrainer {
             });
             deadLetters.incrementAndGet();
             metrics.deadLetters.labelValues(reason).inc();
-            // consumed: it must not hold back the low watermark
-            queue.add(new Entry(null, r.partition(), r.offset(), 0));
+            // consumed: it must not hold back the low watermark (merged first in bounded runs)
+            enqueue(new Entry(null, r.partition(), r.offset(), Long.MIN_VALUE));
         }
     }
 }

@@ -66,6 +66,23 @@ public final class PairBatcher {
         for (Item i : buffer) oldest = Math.min(oldest, i.arrivedMs());
         boolean due = flush || buffer.size() >= o.shuffleBuffer() || nowMs - oldest >= o.maxWaitMs();
         if (!due) return null;
+        return draw();
+    }
+
+    /**
+     * The next batch of a bounded, deterministic run: drawn only when the buffer is full ({@code flush}: whatever is
+     * there), never on wall time, from the buffer sorted by (partition, offset). The draw then depends only on the
+     * buffered set and the RNG state, not on arrival order, so a resumed run that re-reads its checkpoint's pending
+     * pairs (in whatever order) draws what an uninterrupted run draws.
+     */
+    public Drawn nextFull(boolean flush) {
+        if (buffer.size() < o.minBatch()) return null;
+        if (!flush && buffer.size() < o.shuffleBuffer()) return null;
+        buffer.sort(java.util.Comparator.comparingInt(Item::partition).thenComparingLong(Item::offset));
+        return draw();
+    }
+
+    private Drawn draw() {
         int[] order = new int[buffer.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         for (int i = order.length - 1; i > 0; i--) {
