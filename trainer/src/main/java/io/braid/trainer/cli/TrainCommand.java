@@ -3,6 +3,7 @@ package io.braid.trainer.cli;
 import io.braid.avro.ModelVersion;
 import io.braid.cli.support.DurationConverter;
 import io.braid.topics.TopicCatalog;
+import io.braid.trainer.model.DeviceChoice;
 import io.braid.trainer.online.OnlineTrainer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,9 +133,23 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "torch intra-op threads (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            converter = DeviceChoice.Converter.class,
+            description = "cpu | gpu | auto (the GPU when DJL sees one); gpu without one fails at once"
+                    + " (default: ${DEFAULT-VALUE})")
+    DeviceChoice device;
+
     @Override
     public Integer call() throws Exception {
         TorchThreads.set(threads);
+        try {
+            System.err.println("train: device " + device.resolve());
+        } catch (IllegalArgumentException e) {
+            System.err.println("train: " + e.getMessage());
+            return 2;
+        }
         OnlineTrainer.Options o = new OnlineTrainer.Options();
         o.bootstrapServers = bootstrap;
         o.registryUrl = registry;
@@ -155,6 +170,7 @@ public final class TrainCommand implements Callable<Integer> {
         o.metricsPort = metricsPort;
         o.durationMs = duration.toMillis();
         o.trainTopic = trainTopic;
+        o.device = device;
         if (objective.equals("dimml")) {
             System.err.println(
                     "train: dimml needs robot.labels and is not online yet; use comm, decur, cross or crossself");

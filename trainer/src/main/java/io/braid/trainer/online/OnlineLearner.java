@@ -1,5 +1,6 @@
 package io.braid.trainer.online;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.braid.trainer.Pretrainer;
 import io.braid.trainer.model.AdamW;
@@ -53,6 +54,22 @@ public final class OnlineLearner implements AutoCloseable {
             StepGuard guard,
             Consumer<String> log)
             throws IOException {
+        this(store, config, vocabVersion, topic, lr, wd, seed, guard, log, Device.cpu());
+    }
+
+    /** As above, with the model, its optimizer state and every batch on {@code device}. */
+    public OnlineLearner(
+            ModelStore store,
+            ModelConfig config,
+            String vocabVersion,
+            String topic,
+            double lr,
+            double wd,
+            long seed,
+            StepGuard guard,
+            Consumer<String> log,
+            Device device)
+            throws IOException {
         this.store = store;
         this.topic = topic;
         this.guard = guard;
@@ -68,7 +85,7 @@ public final class OnlineLearner implements AutoCloseable {
                         "the checkpoint's vocabulary " + latest.meta().vocabVersion() + " != " + vocabVersion);
             cfg = latest.config();
         }
-        manager = NDManager.newBaseManager();
+        manager = NDManager.newBaseManager(device);
         model = MultimodalModel.create(cfg, manager);
         opt = new AdamW(model.params(), lr, wd);
         opt.setClipNorm(CLIP_NORM);
@@ -121,6 +138,11 @@ public final class OnlineLearner implements AutoCloseable {
     /** The checkpoint this learner resumed from, or null for a fresh start. */
     public Checkpoint.Meta resumedFrom() {
         return resumedFrom;
+    }
+
+    /** The device every array of this learner lives on. */
+    public Device device() {
+        return manager.getDevice();
     }
 
     public MultimodalModel model() {

@@ -1,6 +1,6 @@
 package io.braid.trainer.online;
 
-import ai.djl.engine.Engine;
+import ai.djl.Device;
 import io.braid.avro.DeadLetter;
 import io.braid.avro.ModelVersion;
 import io.braid.avro.SourceOffset;
@@ -10,6 +10,7 @@ import io.braid.serde.WireFormatException;
 import io.braid.text.Tokenizer;
 import io.braid.topics.TopicCatalog;
 import io.braid.topics.Topics;
+import io.braid.trainer.model.DeviceChoice;
 import io.braid.trainer.model.LocalModelStore;
 import io.braid.trainer.model.ModelConfig;
 import io.braid.trainer.model.ModelStore;
@@ -81,6 +82,8 @@ public final class OnlineTrainer {
         public long idleStopMs;
         /** false: stop like a crash, without the final checkpoint (tests of resume). */
         public boolean checkpointOnStop = true;
+        /** CPU unless asked (DJL alone would pick a visible GPU). */
+        public DeviceChoice device = DeviceChoice.CPU;
 
         PairBatcher.Options batching() {
             return new PairBatcher.Options(
@@ -117,10 +120,14 @@ public final class OnlineTrainer {
     /** An entry from the poll thread: a buffered pair, or an offset consumed without training. */
     private record Entry(PairBatcher.Item item, int partition, long offset, long eventTime) {}
 
+    /** Interval of the live pairs/s gauge. */
+    static final long LIVE_RATE_MS = 5_000;
+
     private final Options o;
     private final Consumer<String> log;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicReference<Integer> metricsPort = new AtomicReference<>(-1);
+    private volatile TrainerMetrics liveMetrics;
 
     public OnlineTrainer(Options options, Consumer<String> log) {
         this.o = options;
@@ -130,6 +137,11 @@ public final class OnlineTrainer {
     /** Asks a running {@link #run()} to finish (final checkpoint when configured). */
     public void stop() {
         stop.set(true);
+    }
+
+    /** The running trainer's metrics (what the endpoint serves), null before {@link #run()} set them up. */
+    public TrainerMetrics metrics() {
+        return liveMetrics;
     }
 
     /** Bound metrics port once the run started, -1 before or when disabled. */
@@ -144,17 +156,18 @@ public final class OnlineTrainer {
     }
 
     public Result run() throws IOException, InterruptedException {
+        // before any connection: --device gpu without a GPU fails here with a clear message
+        Device device = o.device.resolve();
         ModelStore store = new LocalModelStore(o.modelDir);
         StepGuard guard = new StepGuard(o.rollbackAfter, o.maxRollbacks);
         try (TrainerMetrics metrics = new TrainerMetrics();
                 OnlineLearner learner = new OnlineLearner(
-                        store, o.modelConfig(), o.vocabVersion, o.trainTopic, o.lr, o.wd, o.seed, guard, log);
+                        store, o.modelConfig(), o.vocabVersion, o.trainTopic, o.lr, o.wd, o.seed, guard, log, device);
                 KafkaConsumer<byte[], byte[]> consumer = consumer();
                 KafkaProducer<byte[], byte[]> producer = producer()) {
             if (o.metricsPort >= 0) metricsPort.set(metrics.serve(o.metricsPort));
-            metrics.device
-                    .labelValues(Engine.getInstance().defaultDevice().toString())
-                    .set(1);
+            metrics.device.labelValues(learner.device().toString()).set(1);
+            liveMetrics = metrics;
             Checkpoint.Meta resumed = learner.resumedFrom();
             if (resumed != null)
                 log.accept("resuming from " + resumed.version() + " (step " + resumed.step() + ", offsets "
@@ -239,6 +252,7 @@ public final class OnlineTrainer {
         long ckptStep = learner.step(), ckptPairs = learner.pairsTrained(), totalPairs = 0;
         long runStartPairs = learner.pairsTrained();
         double pairsPerS = 0;
+        long rateAt = start, ratePairs = learner.pairsTrained();
         List<Entry> drained = new ArrayList<>();
         try {
             while (!stop.get()) {
@@ -278,6 +292,11 @@ public final class OnlineTrainer {
                         metrics.lagSeconds.set((newestEvent.get() - learner.trainedThrough()) / 1000.0);
                 }
                 metrics.checkpointAge.set((now - lastCkpt) / 1000.0);
+                if (now - rateAt >= LIVE_RATE_MS) { // the live rate; versions carry the checkpoint interval's
+                    metrics.pairsPerSecond.set((learner.pairsTrained() - ratePairs) * 1000.0 / (now - rateAt));
+                    rateAt = now;
+                    ratePairs = learner.pairsTrained();
+                }
                 boolean due = learner.step() - ckptStep >= o.checkpointEverySteps
                         || (now - lastCkpt >= o.checkpointEveryMs && learner.step() > ckptStep);
                 if (due && !learner.savedCurrentStep()) {
@@ -292,7 +311,6 @@ public final class OnlineTrainer {
                     lastCkpt = System.currentTimeMillis();
                     ckptStep = learner.step();
                     ckptPairs = learner.pairsTrained();
-                    metrics.pairsPerSecond.set(pairsPerS);
                 }
                 if (idle && d == null && batcher.buffered() < o.minBatch) break;
             }

@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import java.io.IOException;
 
 /**
@@ -36,7 +37,7 @@ public final class TrainerMetrics implements AutoCloseable {
             .register(registry);
     final Gauge pairsPerSecond = Gauge.builder()
             .name("braid_trainer_pairs_per_second")
-            .help("pairs trained per second over the last checkpoint interval")
+            .help("pairs trained per second over the last few seconds")
             .register(registry);
     final Gauge loss = Gauge.builder()
             .name("braid_trainer_loss")
@@ -77,6 +78,46 @@ public final class TrainerMetrics implements AutoCloseable {
             .register(registry);
 
     private HTTPServer server;
+
+    /** The values the demo's live line and the bench read (the same the endpoint serves). */
+    public record Snapshot(
+            double pairs,
+            double steps,
+            double skippedSteps,
+            double deadLetters,
+            double loss,
+            double pairsPerSecond,
+            double meanStepSeconds,
+            double lagRecords,
+            double lagSeconds,
+            double checkpointAgeSeconds,
+            double checkpointSeconds,
+            double modelVersion) {}
+
+    public Snapshot snapshot() {
+        HistogramSnapshot.HistogramDataPointSnapshot st =
+                stepSeconds.collect().getDataPoints().get(0);
+        double dead = 0;
+        for (var d : deadLetters.collect().getDataPoints()) dead += d.getValue();
+        return new Snapshot(
+                pairs.get(),
+                steps.get(),
+                skipped.get(),
+                dead,
+                loss.get(),
+                pairsPerSecond.get(),
+                st.getCount() == 0 ? Double.NaN : st.getSum() / st.getCount(),
+                lagRecords.get(),
+                lagSeconds.get(),
+                checkpointAge.get(),
+                checkpointSeconds.get(),
+                modelVersion.get());
+    }
+
+    /** The scrape URL once {@link #serve} ran, else null. */
+    public String url() {
+        return server == null ? null : "http://localhost:" + server.getPort() + "/metrics";
+    }
 
     /** Serves {@code /metrics} on {@code port} (0 = any free port); returns the bound port. */
     public int serve(int port) throws IOException {
