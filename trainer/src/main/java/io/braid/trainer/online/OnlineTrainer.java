@@ -282,7 +282,7 @@ public final class OnlineTrainer {
                     totalPairs += r.pairs();
                     if (r.applied()) {
                         metrics.steps.inc();
-                        metrics.loss.set(r.loss());
+                        metrics.stepLoss(r.loss());
                     } else {
                         metrics.skipped.inc();
                         log.accept("skipped step (loss " + r.loss() + "): " + r.action());
@@ -354,6 +354,7 @@ public final class OnlineTrainer {
         Checkpoint.Meta m = w.meta();
         Map<String, Double> mx = new LinkedHashMap<>();
         mx.put("loss", m.loss());
+        mx.put("loss_smoothed", metrics.snapshot().lossSmoothed());
         mx.put("pairs_per_s", pairsPerS);
         mx.put("steps", (double) m.step());
         mx.put("pairs", (double) m.pairsTrained());
@@ -379,6 +380,7 @@ public final class OnlineTrainer {
                     .get(30, TimeUnit.SECONDS);
             ok = v;
             metrics.modelVersion.set(m.step());
+            metrics.versions.inc();
             log.accept("published " + m.version() + " loss " + String.format("%.4f", m.loss()) + " pairs "
                     + m.pairsTrained() + " offsets " + lowWatermarks(m.offsets()));
         } catch (Exception e) {

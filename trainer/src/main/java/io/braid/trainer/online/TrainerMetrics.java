@@ -43,6 +43,10 @@ public final class TrainerMetrics implements AutoCloseable {
             .name("braid_trainer_loss")
             .help("loss of the last step")
             .register(registry);
+    final Gauge lossSmoothed = Gauge.builder()
+            .name("braid_trainer_loss_smoothed")
+            .help("exponential moving average of the step loss (about the last 20 steps): the trend under the noise")
+            .register(registry);
     final Histogram stepSeconds = Histogram.builder()
             .name("braid_trainer_step_seconds")
             .help("wall time of one training step")
@@ -71,6 +75,10 @@ public final class TrainerMetrics implements AutoCloseable {
             .name("braid_trainer_model_version")
             .help("step of the newest published model version")
             .register(registry);
+    final Counter versions = Counter.builder()
+            .name("braid_trainer_versions_published")
+            .help("model versions published on mm.models by this run")
+            .register(registry);
     final Gauge device = Gauge.builder()
             .name("braid_trainer_device")
             .help("1 for the DJL device the trainer runs on")
@@ -78,6 +86,16 @@ public final class TrainerMetrics implements AutoCloseable {
             .register(registry);
 
     private HTTPServer server;
+    private double ema = Double.NaN;
+
+    /** Sets the loss of an applied step and its moving average. */
+    void stepLoss(double l) {
+        loss.set(l);
+        ema = Double.isNaN(ema) ? l : ema + EMA_ALPHA * (l - ema);
+        lossSmoothed.set(ema);
+    }
+
+    static final double EMA_ALPHA = 0.1;
 
     /** The values the demo's live line and the bench read (the same the endpoint serves). */
     public record Snapshot(
@@ -86,13 +104,15 @@ public final class TrainerMetrics implements AutoCloseable {
             double skippedSteps,
             double deadLetters,
             double loss,
+            double lossSmoothed,
             double pairsPerSecond,
             double meanStepSeconds,
             double lagRecords,
             double lagSeconds,
             double checkpointAgeSeconds,
             double checkpointSeconds,
-            double modelVersion) {}
+            double modelVersion,
+            double versionsPublished) {}
 
     public Snapshot snapshot() {
         HistogramSnapshot.HistogramDataPointSnapshot st =
@@ -105,13 +125,15 @@ public final class TrainerMetrics implements AutoCloseable {
                 skipped.get(),
                 dead,
                 loss.get(),
+                lossSmoothed.get(),
                 pairsPerSecond.get(),
                 st.getCount() == 0 ? Double.NaN : st.getSum() / st.getCount(),
                 lagRecords.get(),
                 lagSeconds.get(),
                 checkpointAge.get(),
                 checkpointSeconds.get(),
-                modelVersion.get());
+                modelVersion.get(),
+                versions.get());
     }
 
     /** The scrape URL once {@link #serve} ran, else null. */

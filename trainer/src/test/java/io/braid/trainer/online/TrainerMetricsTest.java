@@ -35,7 +35,8 @@ class TrainerMetricsTest {
             m.pairs.inc(96);
             m.steps.inc(2);
             m.skipped.inc();
-            m.loss.set(1.5);
+            m.stepLoss(2.5);
+            m.stepLoss(1.5);
             m.pairsPerSecond.set(48);
             m.stepSeconds.observe(0.04);
             m.stepSeconds.observe(0.06);
@@ -44,6 +45,7 @@ class TrainerMetricsTest {
             m.checkpointAge.set(2.25);
             m.checkpointSeconds.set(0.125);
             m.modelVersion.set(2);
+            m.versions.inc();
             m.device.labelValues("cpu()").set(1);
             m.deadLetters.labelValues("NON_FINITE").inc();
             String body = scrape(m.url());
@@ -51,6 +53,8 @@ class TrainerMetricsTest {
             assertEquals(48, value(body, "braid_trainer_pairs_per_second", null));
             assertEquals(96, value(body, "braid_trainer_pairs_total", null));
             assertEquals(1.5, value(body, "braid_trainer_loss", null));
+            // EMA: 2.5 + 0.1 * (1.5 - 2.5)
+            assertEquals(2.4, value(body, "braid_trainer_loss_smoothed", null), 1e-9);
             assertEquals(2, value(body, "braid_trainer_step_seconds_count", null));
             assertEquals(0.1, value(body, "braid_trainer_step_seconds_sum", null), 1e-9);
             assertEquals(2, value(body, "braid_trainer_steps_total", null));
@@ -60,6 +64,7 @@ class TrainerMetricsTest {
             assertEquals(0.125, value(body, "braid_trainer_checkpoint_duration_seconds", null));
             assertEquals(1, value(body, "braid_trainer_device", "{device=\"cpu()\"}"));
             assertEquals(2, value(body, "braid_trainer_model_version", null));
+            assertEquals(1, value(body, "braid_trainer_versions_published_total", null));
             assertEquals(1, value(body, "braid_trainer_skipped_steps_total", null));
             assertEquals(1, value(body, "braid_trainer_dead_letters_total", "{reason=\"NON_FINITE\"}"));
             assertEquals(0, value(body, "braid_trainer_rollbacks_total", null));
