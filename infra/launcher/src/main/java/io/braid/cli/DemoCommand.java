@@ -102,6 +102,12 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
             description = "Interval of the live line. Default: ${DEFAULT-VALUE}.")
     Duration reportEvery;
 
+    @Option(
+            names = "--state-dir",
+            description = "Flink state (checkpoints, savepoints) against a lasting Kafka. Default:"
+                    + " .braid/state/braid-demo.")
+    Path stateDir;
+
     @Option(names = "--no-trainer", description = "Do not run the online trainer (the pipeline up to mm.train only).")
     boolean noTrainer;
 
@@ -214,7 +220,7 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                     ? modelDir
                     : lasting ? Path.of(".braid", "models", "braid-demo") : Files.createTempDirectory("braid-models-");
             try (LocalWindowJob flink = lasting
-                            ? LocalWindowJob.start(connection, job, new LocalRunOptions("braid-demo", null))
+                            ? LocalWindowJob.start(connection, job, new LocalRunOptions("braid-demo", stateDir))
                             : LocalWindowJob.start(connection, job);
                     Admin admin = Admin.create(stack.clientProps());
                     Producer<byte[], byte[]> producer =
@@ -335,7 +341,7 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                         "late/s",
                         "dlq/s",
                         "windows: total complete partial late dlq")
-                + (trainer ? " | trainer: loss pairs/s versions" : "");
+                + (trainer ? " | trainer: loss (avg) pairs/s versions" : "");
     }
 
     private static String line(Map<String, Double> r, JobCounters c, DemoTrainer trainer) {

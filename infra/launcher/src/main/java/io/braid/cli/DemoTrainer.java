@@ -64,7 +64,9 @@ final class DemoTrainer {
             firstLoss = s.lossSmoothed();
             firstLossStep = (long) s.steps();
         }
-        return String.format(Locale.ROOT, "%.4f %7.1f %d", s.loss(), s.pairsPerSecond(), (long) s.versionsPublished());
+        return String.format(
+                Locale.ROOT, "%.3f (avg %.3f) %5.1f %d", s.loss(), s.lossSmoothed(), s.pairsPerSecond(), (long)
+                        s.versionsPublished());
     }
 
     /** Stops the trainer (final checkpoint and version) and waits for it. */
