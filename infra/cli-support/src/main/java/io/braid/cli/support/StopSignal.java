@@ -17,20 +17,21 @@ public final class StopSignal implements AutoCloseable {
     private final boolean installed;
 
     private StopSignal(String name, java.io.PrintStream err) {
-        boolean ok;
-        try {
-            sun.misc.SignalHandler h = sig -> {
-                if (stop.getCount() == 0) Runtime.getRuntime().halt(128 + sig.getNumber());
-                err.println(name + ": SIG" + sig.getName() + " (again to quit at once)");
-                stop.countDown();
-            };
-            for (String s : new String[] {"INT", "TERM"}) {
+        sun.misc.SignalHandler h = sig -> {
+            if (stop.getCount() == 0) Runtime.getRuntime().halt(128 + sig.getNumber());
+            err.println(name + ": SIG" + sig.getName() + " (again to quit at once)");
+            stop.countDown();
+        };
+        boolean ok = false;
+        // each on its own: a signal ignored at start (a background job's SIGINT) cannot be handled, the other can
+        for (String s : new String[] {"INT", "TERM"}) {
+            try {
                 sun.misc.Signal sig = new sun.misc.Signal(s);
                 previous.add(new Object[] {sig, sun.misc.Signal.handle(sig, h)});
+                ok = true;
+            } catch (Throwable e) {
+                // not available on this JVM or already taken
             }
-            ok = true;
-        } catch (Throwable e) {
-            ok = false;
         }
         installed = ok;
     }
