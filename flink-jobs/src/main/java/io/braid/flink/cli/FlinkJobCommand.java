@@ -1,6 +1,7 @@
 package io.braid.flink.cli;
 
 import io.braid.cli.support.DurationConverter;
+import io.braid.cli.support.StopSignal;
 import io.braid.flink.JobCounters;
 import io.braid.flink.KafkaConnection;
 import io.braid.flink.LocalRunOptions;
@@ -9,8 +10,6 @@ import io.braid.flink.WindowJobOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,17 +64,19 @@ public final class FlinkJobCommand implements Callable<Integer> {
             System.err.println("flink-job: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        boolean signals = onStopSignal(stop);
+        StopSignal stop = StopSignal.install("flink-job", System.err);
+        boolean signals = stop.installed();
         long deadline = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         LocalWindowJob started;
         try {
             started = LocalWindowJob.start(connection, options, run);
         } catch (IllegalArgumentException | IllegalStateException e) {
+            stop.close();
             System.err.println("flink-job: " + e.getMessage());
             return 2;
         }
-        try (LocalWindowJob job = started) {
+        try (stop;
+                LocalWindowJob job = started) {
             // without signal handlers a Ctrl-C at least cancels; the newest checkpoint stays for the next start
             if (!signals) Runtime.getRuntime().addShutdownHook(new Thread(job::close));
             System.err.println("flink-job: "
@@ -91,7 +92,7 @@ public final class FlinkJobCommand implements Callable<Integer> {
             long nextReport = System.nanoTime() + reportEvery.toNanos();
             while (System.nanoTime() < deadline && !job.status().isGloballyTerminalState()) {
                 long waitNs = Math.min(Math.min(nextReport, deadline) - System.nanoTime(), 500_000_000L);
-                if (stop.await(Math.max(1, waitNs), TimeUnit.NANOSECONDS)) break;
+                if (stop.await(waitNs)) break;
                 if (System.nanoTime() < nextReport) continue;
                 nextReport += reportEvery.toNanos();
                 JobCounters c = job.counters();
@@ -116,25 +117,5 @@ public final class FlinkJobCommand implements Callable<Integer> {
             System.out.println("flink-job: not emitted: " + last.notEmitted());
         }
         return 0;
-    }
-
-    /**
-     * Turns SIGINT (Ctrl-C) and SIGTERM into a graceful stop (stop-with-savepoint) instead of JVM shutdown, where
-     * Flink's own shutdown hooks would tear the MiniCluster down under the savepoint. A second signal exits at once.
-     * Returns false where the JVM offers no signal handlers.
-     */
-    private static boolean onStopSignal(CountDownLatch stop) {
-        try {
-            sun.misc.SignalHandler h = sig -> {
-                if (stop.getCount() == 0) Runtime.getRuntime().halt(128 + sig.getNumber());
-                System.err.println("flink-job: SIG" + sig.getName() + " (again to quit at once)");
-                stop.countDown();
-            };
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
-            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
-            return true;
-        } catch (Throwable e) {
-            return false;
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.braid.cli;
 
 import io.braid.cli.support.DurationConverter;
 import io.braid.cli.support.HelpSections;
+import io.braid.cli.support.StopSignal;
 import io.braid.flink.JobCounters;
 import io.braid.flink.KafkaConnection;
 import io.braid.flink.LocalRunOptions;
@@ -14,7 +15,12 @@ import io.braid.producers.sim.SimulatorOptions;
 import io.braid.serde.ConfluentAvroSerializer;
 import io.braid.serde.SerdeConfig;
 import io.braid.topics.TopicCatalog;
+import io.braid.trainer.cli.Objective;
+import io.braid.trainer.model.DeviceChoice;
+import io.braid.trainer.online.OnlineTrainer;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -36,16 +42,38 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        defaultValueProvider = DemoCommand.Defaults.class,
         description = {
-            "Run the pipeline on the embedded default and watch it: robots -> Kafka -> Flink windows.",
+            "Run the pipeline on the embedded default and watch it: robots -> Kafka -> Flink windows -> online trainer.",
             "",
             "Starts the local stack (in-JVM Kafka, schema registry, topics) unless --bootstrap-servers is given,",
-            "simulated robots in real time and the align + window + augment Flink job, prints every topic's rate",
-            "and the windows' completeness every few seconds until Ctrl-C or --duration, then a report.",
-            "Every simulator option (faults included) and every job option can be given too.",
+            "simulated robots in real time, the align + window + augment Flink job and the online trainer on mm.train",
+            "(in this JVM, CPU by default), prints every topic's rate, the windows' completeness and the trainer's",
+            "loss, pairs/s and published versions every few seconds until Ctrl-C or --duration, then a report with",
+            "every version. Ctrl-C stops like --duration: final checkpoint, and against a lasting Kafka a savepoint.",
+            "The demo runs " + DemoCommand.DEFAULT_ROBOTS + " robots by default (enough pairs for the trainer to"
+                    + " publish versions within a minute); every simulator option (faults included) and every job"
+                    + " option can be given too.",
             ""
         })
 public final class DemoCommand implements Callable<Integer>, HelpSections.Declared {
+    /**
+     * At 4 robots in real time mm.train carries ~5 pairs/s: minutes per version. 32 give ~32 pairs/s (one per robot and window), a batch of 32
+     * about every second, so the loss falls visibly and a version is published every --version-every, while the job,
+     * the simulator and the trainer still share 2 cores.
+     */
+    static final int DEFAULT_ROBOTS = 32;
+
+    /** The demo's own defaults for options of the shared mixins. */
+    public static final class Defaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            if (arg instanceof CommandLine.Model.OptionSpec o && o.longestName().equals("--robots"))
+                return Integer.toString(DEFAULT_ROBOTS);
+            return null;
+        }
+    }
+
     private static final List<String> WATCHED = List.of(
             TopicCatalog.SENSOR,
             TopicCatalog.VISION,
@@ -74,6 +102,56 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
             description = "Interval of the live line. Default: ${DEFAULT-VALUE}.")
     Duration reportEvery;
 
+    @Option(
+            names = "--state-dir",
+            description = "Flink state (checkpoints, savepoints) against a lasting Kafka. Default:"
+                    + " .braid/state/braid-demo.")
+    Path stateDir;
+
+    @Option(names = "--no-trainer", description = "Do not run the online trainer (the pipeline up to mm.train only).")
+    boolean noTrainer;
+
+    @Option(
+            names = "--objective",
+            defaultValue = "comm",
+            converter = Objective.Converter.class,
+            description = "Objective the trainer learns: comm, decur, cross, crossself. Default: ${DEFAULT-VALUE}.")
+    Objective objective;
+
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            converter = DeviceChoice.Converter.class,
+            description = "Trainer device: cpu, gpu or auto (the GPU when DJL sees one). Default: ${DEFAULT-VALUE}.")
+    DeviceChoice device;
+
+    @Option(
+            names = "--train-batch-size",
+            defaultValue = "32",
+            description = "Pairs per training step. Default: ${DEFAULT-VALUE}.")
+    int trainBatch;
+
+    @Option(
+            names = "--version-every",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
+            description = "The trainer checkpoints and publishes a version on mm.models this often. Default:"
+                    + " ${DEFAULT-VALUE}.")
+    Duration versionEvery;
+
+    @Option(
+            names = "--trainer-metrics-port",
+            defaultValue = "0",
+            description = "Port of the trainer's Prometheus endpoint, 0 any free port, -1 off. Default:"
+                    + " ${DEFAULT-VALUE}.")
+    int trainerMetricsPort;
+
+    @Option(
+            names = "--model-dir",
+            description = "Model store of the trainer. Default: a temporary directory with the in-JVM broker,"
+                    + " .braid/models/braid-demo (resumed) against a lasting Kafka.")
+    Path modelDir;
+
     @Mixin
     SimulatorMixin simulator;
 
@@ -84,7 +162,16 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
     public HelpSections.Sections helpSections() {
         return HelpSections.Sections.of()
                 .add("Connection", "--bootstrap-servers", "--schema-registry-url")
-                .add("Run", "--report-every", "--state-dir", "--from-savepoint", "--from-checkpoint", "--fresh");
+                .add("Run", "--report-every", "--state-dir", "--from-savepoint", "--from-checkpoint", "--fresh")
+                .add(
+                        "Trainer",
+                        "--no-trainer",
+                        "--objective",
+                        "--device",
+                        "--train-batch-size",
+                        "--version-every",
+                        "--trainer-metrics-port",
+                        "--model-dir");
     }
 
     @Override
@@ -94,6 +181,18 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
         if (reportEveryMs < 100) throw new CommandLine.ParameterException(cmd, "--report-every must be at least 100ms");
         if (registryUrl != null && bootstrapServers == null) {
             throw new CommandLine.ParameterException(cmd, "--schema-registry-url needs --bootstrap-servers too");
+        }
+        if (!noTrainer) {
+            if (objective == Objective.DIMML)
+                throw new CommandLine.ParameterException(cmd, "--objective dimml is not online yet");
+            if (trainBatch < 2) throw new CommandLine.ParameterException(cmd, "--train-batch-size must be >= 2");
+            if (versionEvery.toMillis() < 1000)
+                throw new CommandLine.ParameterException(cmd, "--version-every must be at least 1s");
+            try {
+                device.resolve(); // --device gpu without a GPU: say so before anything starts
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, e.getMessage());
+            }
         }
         // Without --duration the demo runs until Ctrl-C: the simulator gets (practically) unbounded event time.
         boolean bounded = cmd.getParseResult().hasMatchedOption("--duration");
@@ -107,7 +206,8 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                 bootstrapServers == null
                         ? "starting the local stack (in-JVM Kafka + schema registry)..."
                         : "connecting...");
-        try (LocalStack stack = LocalStack.start(bootstrapServers, 0, 2)) {
+        try (StopSignal stop = StopSignal.install("demo", System.err);
+                LocalStack stack = LocalStack.start(bootstrapServers, 0, 2)) {
             String registry = registryUrl != null ? registryUrl : stack.registryUrl();
             out.printf(
                     Locale.ROOT, "  kafka %s   registry %s   (%.1f s)%n", stack.bootstrapServers(), registry, secs(t0));
@@ -116,8 +216,11 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
             // in-JVM broker dies with the demo, so there every run starts fresh from a temporary state directory.
             KafkaConnection connection = new KafkaConnection(stack.bootstrapServers(), registry);
             boolean lasting = bootstrapServers != null;
+            Path models = modelDir != null
+                    ? modelDir
+                    : lasting ? Path.of(".braid", "models", "braid-demo") : Files.createTempDirectory("braid-models-");
             try (LocalWindowJob flink = lasting
-                            ? LocalWindowJob.start(connection, job, new LocalRunOptions("braid-demo", null))
+                            ? LocalWindowJob.start(connection, job, new LocalRunOptions("braid-demo", stateDir))
                             : LocalWindowJob.start(connection, job);
                     Admin admin = Admin.create(stack.clientProps());
                     Producer<byte[], byte[]> producer =
@@ -131,6 +234,16 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                         flink.pipelineVersion(),
                         secs(t0));
                 flink.restoredFrom().ifPresent(r -> out.println("  resuming from " + r));
+                DemoTrainer trainer = noTrainer ? null : DemoTrainer.start(trainerOptions(stack, registry, models));
+                if (trainer != null)
+                    out.printf(
+                            Locale.ROOT,
+                            "starting the online trainer (%s, %s, batch %d, a version every %s, models in %s)...%n",
+                            objective.id(),
+                            device.resolve(),
+                            trainBatch,
+                            versionEvery.toString().substring(2).toLowerCase(Locale.ROOT),
+                            models.toAbsolutePath());
                 ProduceRunner runner = new ProduceRunner(sim, producer, serializer, true, 0, line -> {});
                 AtomicReference<ProduceRunner.Result> produced = new AtomicReference<>();
                 AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -143,14 +256,15 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                             }
                         },
                         "braid-demo-robots");
+                // where the JVM offers no signal handlers, Ctrl-C is JVM shutdown: stop the robots and report fast
                 CountDownLatch finished = new CountDownLatch(1);
-                AtomicBoolean interrupted = new AtomicBoolean();
+                AtomicBoolean shutdown = new AtomicBoolean();
                 Thread hook = new Thread(() -> {
-                    interrupted.set(true);
+                    shutdown.set(true);
                     runner.stop();
                     awaitQuietly(finished);
                 });
-                Runtime.getRuntime().addShutdownHook(hook);
+                if (!stop.installed()) Runtime.getRuntime().addShutdownHook(hook);
                 out.printf(
                         Locale.ROOT,
                         "%d robots streaming in real time%s%n",
@@ -158,66 +272,96 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                         bounded ? " for " + sim.durationMs() / 1000 + " s" : "; Ctrl-C to stop");
                 robots.start();
                 TopicRates rates = new TopicRates(admin, WATCHED);
-                out.println(header());
+                boolean urlShown = false;
+                out.println(header(trainer != null));
                 while (robots.isAlive()) {
-                    robots.join(reportEveryMs);
-                    out.println(line(rates.sample(), flink.counters()));
+                    if (stop.await(reportEveryMs * 1_000_000L)) runner.stop();
+                    robots.join(stop.requested() ? 10_000 : 1);
+                    if (!urlShown && trainer != null && trainer.metricsUrl() != null) {
+                        out.println("  trainer metrics " + trainer.metricsUrl());
+                        urlShown = true;
+                    }
+                    out.println(line(rates.sample(), flink.counters(), trainer));
+                    if (trainer != null && trainer.failure() != null) runner.stop();
                 }
                 // let the last windows close: the job sees no new data, so idleness advances the watermark
-                // Ctrl-C: Flink's shutdown safeguard halts the JVM within seconds, so report at once from the counters
-                if (!interrupted.get()) Thread.sleep(Math.min(3000, job.idlenessMs));
-                out.println(line(rates.sample(), flink.counters()));
+                if (!shutdown.get() && !stop.requested()) Thread.sleep(Math.min(3000, job.idlenessMs));
+                out.println(line(rates.sample(), flink.counters(), trainer));
+                DemoTrainer.Outcome trained = trainer == null ? null : trainer.finish();
                 report(
                         out,
-                        interrupted.get() ? null : stack.clientProps(),
+                        shutdown.get() ? null : stack.clientProps(),
                         rates,
                         flink.counters(),
                         produced.get(),
                         failure.get(),
                         secs(t0));
-                if (lasting && !interrupted.get()) {
-                    out.println("  stopped with savepoint " + flink.stopWithSavepoint(java.time.Duration.ofMinutes(2))
+                if (trained != null) trained.report(out);
+                if (lasting && !shutdown.get()) {
+                    out.println("  stopped with savepoint " + flink.stopWithSavepoint(Duration.ofMinutes(2))
                             + " (the next demo against this Kafka resumes from it)");
                 }
                 finished.countDown();
-                removeHook(hook);
-                return failure.get() == null ? 0 : 1;
+                if (!stop.installed()) removeHook(hook);
+                if (modelDir == null && !lasting) deleteTree(models);
+                boolean ok = failure.get() == null && (trained == null || trained.failure() == null);
+                return ok ? 0 : 1;
             }
         }
     }
 
-    private static String header() {
-        return String.format(
-                Locale.ROOT,
-                "%8s %8s %8s %7s %10s %8s %6s %6s  %s",
-                "sensor/s",
-                "vision/s",
-                "text/s",
-                "label/s",
-                "windows/s",
-                "train/s",
-                "late/s",
-                "dlq/s",
-                "windows: total complete partial late dlq");
+    private OnlineTrainer.Options trainerOptions(LocalStack stack, String registry, Path models) {
+        OnlineTrainer.Options o = new OnlineTrainer.Options();
+        o.bootstrapServers = stack.bootstrapServers();
+        o.registryUrl = registry;
+        o.trainTopic = job.trainTopic;
+        o.objective = objective.id();
+        o.device = device;
+        o.modelDir = models;
+        o.batchSize = trainBatch;
+        o.minBatch = Math.min(8, trainBatch);
+        o.shuffleBuffer = Math.max(4 * trainBatch, 64);
+        // versions by time only: the demo shows one every --version-every
+        o.checkpointEverySteps = Integer.MAX_VALUE;
+        o.checkpointEveryMs = versionEvery.toMillis();
+        o.metricsPort = trainerMetricsPort;
+        return o;
     }
 
-    private static String line(Map<String, Double> r, JobCounters c) {
+    private static String header(boolean trainer) {
         return String.format(
-                Locale.ROOT,
-                "%8.0f %8.0f %8.0f %7.1f %10.1f %8.1f %6.1f %6.1f  %d %.1f%% %d %d %d",
-                r.get(TopicCatalog.SENSOR),
-                r.get(TopicCatalog.VISION),
-                r.get(TopicCatalog.TEXT),
-                r.get(TopicCatalog.LABELS),
-                r.get(TopicCatalog.WINDOWS),
-                r.get(TopicCatalog.TRAIN),
-                r.get(TopicCatalog.LATE),
-                r.get(TopicCatalog.DLQ),
-                c.windowsEmitted(),
-                100 * c.completeness(),
-                c.windowsPartial(),
-                c.lateEvents(),
-                c.dlqRecords());
+                        Locale.ROOT,
+                        "%8s %8s %8s %7s %10s %8s %6s %6s  %s",
+                        "sensor/s",
+                        "vision/s",
+                        "text/s",
+                        "label/s",
+                        "windows/s",
+                        "train/s",
+                        "late/s",
+                        "dlq/s",
+                        "windows: total complete partial late dlq")
+                + (trainer ? " | trainer: loss (avg) pairs/s versions" : "");
+    }
+
+    private static String line(Map<String, Double> r, JobCounters c, DemoTrainer trainer) {
+        return String.format(
+                        Locale.ROOT,
+                        "%8.0f %8.0f %8.0f %7.1f %10.1f %8.1f %6.1f %6.1f  %d %.1f%% %d %d %d",
+                        r.get(TopicCatalog.SENSOR),
+                        r.get(TopicCatalog.VISION),
+                        r.get(TopicCatalog.TEXT),
+                        r.get(TopicCatalog.LABELS),
+                        r.get(TopicCatalog.WINDOWS),
+                        r.get(TopicCatalog.TRAIN),
+                        r.get(TopicCatalog.LATE),
+                        r.get(TopicCatalog.DLQ),
+                        c.windowsEmitted(),
+                        100 * c.completeness(),
+                        c.windowsPartial(),
+                        c.lateEvents(),
+                        c.dlqRecords())
+                + (trainer == null ? "" : " | " + trainer.liveColumns());
     }
 
     private static void report(
@@ -273,6 +417,15 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
             latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        try (var files = Files.walk(p)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // a temporary directory: best effort
         }
     }
 

@@ -1,6 +1,6 @@
 package io.braid.trainer.cli;
 
-import ai.djl.engine.Engine;
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -12,6 +12,7 @@ import io.braid.trainer.Pretrainer;
 import io.braid.trainer.data.Windows;
 import io.braid.trainer.model.AdamW;
 import io.braid.trainer.model.Batch;
+import io.braid.trainer.model.DeviceChoice;
 import io.braid.trainer.model.DiMmlModel;
 import io.braid.trainer.model.Flops;
 import io.braid.trainer.model.ModelConfig;
@@ -77,29 +78,43 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
                     + " to CPU contention than OpenMP barriers over shared cores (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            converter = DeviceChoice.Converter.class,
+            description = "cpu | gpu | auto, as for train (default: ${DEFAULT-VALUE})")
+    DeviceChoice device = DeviceChoice.CPU;
+
     @Override
     public HelpSections.Sections helpSections() {
         return HelpSections.Sections.of()
                 .add("What", "--objectives", "--batch-sizes")
-                .add("Run", "--steps", "--warmup", "--long-steps", "--seed", "--threads");
+                .add("Run", "--steps", "--warmup", "--long-steps", "--seed", "--threads", "--device");
     }
 
     @Override
     public Integer call() throws Exception {
         TorchThreads.set(threads);
-        System.err.println("bench train: device " + Engine.getInstance().defaultDevice() + ", torch threads "
+        Device dev;
+        try {
+            dev = device.resolve();
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench train: " + e.getMessage());
+            return 2;
+        }
+        System.err.println("bench train: device " + dev + ", torch threads "
                 + Runtime.getRuntime().availableProcessors() + " cores visible");
         Windows data = Windows.of(SimulatedDataset.generate(DatasetSpec.defaults(seed, 1024)));
         double rssStart0 = rssMb();
         // the matmul reference is re-measured before every configuration and the best (least disturbed) value is used
         // for every row: a conservative MFU on a machine shared with other jobs
-        double matmul = matmulFlops();
+        double matmul = matmulFlops(dev);
         List<String> names = new ArrayList<>();
         List<double[]> rows = new ArrayList<>();
         for (Objective objective : objectives) {
             String o = objective.id();
             for (int b : batchSizes) {
-                matmul = Math.max(matmul, matmulFlops());
+                matmul = Math.max(matmul, matmulFlops(dev));
                 names.add(o + ":" + b);
                 rows.add(measure(o, b, data, matmul));
             }
@@ -164,6 +179,19 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
         return 0;
     }
 
+    /**
+     * The offline pairs/s of {@code objective} at batch {@code batch} on the CPU: this command's own measurement, for
+     * {@code bench trainer}'s online/offline ratio in the same run.
+     */
+    public static double offlinePairsPerSecond(String objective, int batch, int steps, int warmup, long seed) {
+        BenchTrainCommand b = new BenchTrainCommand();
+        b.steps = steps;
+        b.warmup = warmup;
+        b.seed = seed;
+        Windows data = Windows.of(SimulatedDataset.generate(DatasetSpec.defaults(seed, 1024)));
+        return b.measure(objective, batch, data, 1)[0];
+    }
+
     static ModelConfig cfg(String o, long seed) {
         return ModelConfig.defaults(o, Tokenizer.defaultTokenizer().vocabularySize(), seed);
     }
@@ -185,7 +213,7 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
 
     /** [pairs/s, ms/step, FLOP/step, FLOP/s, infer ms/window, infer ms/batch of 64]. */
     double[] measure(String o, int b, Windows data, double matmul) {
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(device.resolve());
                 MultimodalModel model = MultimodalModel.create(cfg(o, seed), manager)) {
             if (model instanceof DiMmlModel di)
                 di.setDucMasks(DiMmlModel.ducMasks(
@@ -232,7 +260,7 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
      * per op), which is not native memory.
      */
     double[] longRun(Windows data) {
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(device.resolve());
                 MultimodalModel model = MultimodalModel.create(cfg("comm", seed), manager)) {
             List<Batch> batches = hostBatches(data, 64, 2, 8);
             Pretrainer t = new Pretrainer(model, manager, new Pretrainer.Options(1, 64, 1e-3, 1e-2, seed, 1));
@@ -254,14 +282,14 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
     }
 
     /** [RSS, RSS − committed heap] after a GC, MB. */
-    static double[] memory() {
+    public static double[] memory() {
         System.gc();
         double rss = rssMb();
         return new double[] {rss, rss - Runtime.getRuntime().totalMemory() / 1048576.0};
     }
 
-    static double matmulFlops() {
-        try (NDManager m = NDManager.newBaseManager()) {
+    static double matmulFlops(Device dev) {
+        try (NDManager m = NDManager.newBaseManager(dev)) {
             NDArray a = m.randomNormal(new Shape(1024, 1024)), b = m.randomNormal(new Shape(1024, 1024));
             for (int i = 0; i < 3; i++) a.matMul(b).close();
             int reps = 30;
@@ -278,7 +306,7 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
         }
     }
 
-    static double rssMb() {
+    public static double rssMb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status")))
                 if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D+", "")) / 1024.0;

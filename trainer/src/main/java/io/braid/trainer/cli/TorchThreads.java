@@ -4,10 +4,10 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /** Sets the torch intra-op thread count (inter-op 1) for this JVM; must run before heavy work. */
-final class TorchThreads {
+public final class TorchThreads {
     private TorchThreads() {}
 
-    static void set(int threads) {
+    public static void set(int threads) {
         if (threads <= 0) return;
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

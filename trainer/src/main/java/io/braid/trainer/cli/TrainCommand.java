@@ -4,6 +4,7 @@ import io.braid.avro.ModelVersion;
 import io.braid.cli.support.DurationConverter;
 import io.braid.cli.support.HelpSections;
 import io.braid.topics.TopicCatalog;
+import io.braid.trainer.model.DeviceChoice;
 import io.braid.trainer.online.OnlineTrainer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -194,6 +195,14 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
             description = "config.json of the architecture to start from (tests: a tiny model)")
     Path modelConfig;
 
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            converter = DeviceChoice.Converter.class,
+            description = "cpu | gpu | auto (the GPU when DJL sees one); gpu without one fails at once"
+                    + " (default: ${DEFAULT-VALUE})")
+    DeviceChoice device;
+
     @Override
     public HelpSections.Sections helpSections() {
         return HelpSections.Sections.of()
@@ -206,6 +215,7 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
                         "--weight-decay",
                         "--seed",
                         "--threads",
+                        "--device",
                         "--duration",
                         "--until-end")
                 .add(
@@ -235,6 +245,12 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
     @Override
     public Integer call() throws Exception {
         TorchThreads.set(threads);
+        try {
+            System.err.println("train: device " + device.resolve());
+        } catch (IllegalArgumentException e) {
+            System.err.println("train: " + e.getMessage());
+            return 2;
+        }
         OnlineTrainer.Options o = new OnlineTrainer.Options();
         o.bootstrapServers = bootstrap;
         o.registryUrl = registry;
@@ -266,6 +282,7 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
         o.batchLog = batchLog;
         if (modelConfig != null)
             o.config = io.braid.trainer.model.ModelConfig.fromJson(java.nio.file.Files.readString(modelConfig));
+        o.device = device;
         if (objective == Objective.DIMML) {
             System.err.println(
                     "train: dimml needs robot.labels and is not online yet; use comm, decur, cross or crossself");

@@ -1,5 +1,6 @@
 package io.braid.trainer.online;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.braid.trainer.Pretrainer;
 import io.braid.trainer.model.AdamW;
@@ -53,13 +54,13 @@ public final class OnlineLearner implements AutoCloseable {
             StepGuard guard,
             Consumer<String> log)
             throws IOException {
-        this(store, config, vocabVersion, topic, lr, wd, seed, guard, log, null);
+        this(store, config, vocabVersion, topic, lr, wd, seed, guard, log, null, Device.cpu());
     }
 
     /**
-     * As above; when the store holds no checkpoint and {@code initFrom} is given, the parameters start from that
-     * checkpoint (its architecture; fresh AdamW state, step 0, offsets from the beginning) instead of a fresh
-     * initialisation: {@code replay --from-model}.
+     * As above, with the model, its optimizer state and every batch on {@code device}; when the store holds no
+     * checkpoint and {@code initFrom} is given, the parameters start from that checkpoint (its architecture; fresh
+     * AdamW state, step 0, offsets from the beginning) instead of a fresh initialisation: {@code replay --from-model}.
      */
     public OnlineLearner(
             ModelStore store,
@@ -71,7 +72,8 @@ public final class OnlineLearner implements AutoCloseable {
             long seed,
             StepGuard guard,
             Consumer<String> log,
-            Checkpoint.Opened initFrom)
+            Checkpoint.Opened initFrom,
+            Device device)
             throws IOException {
         this.store = store;
         this.topic = topic;
@@ -94,7 +96,7 @@ public final class OnlineLearner implements AutoCloseable {
                                 + initFrom.config().objective() + " model, not " + config.objective());
             cfg = initFrom.config();
         }
-        manager = NDManager.newBaseManager();
+        manager = NDManager.newBaseManager(device);
         model = MultimodalModel.create(cfg, manager);
         opt = new AdamW(model.params(), lr, wd);
         opt.setClipNorm(CLIP_NORM);
@@ -148,6 +150,11 @@ public final class OnlineLearner implements AutoCloseable {
     /** The checkpoint this learner resumed from, or null for a fresh start. */
     public Checkpoint.Meta resumedFrom() {
         return resumedFrom;
+    }
+
+    /** The device every array of this learner lives on. */
+    public Device device() {
+        return manager.getDevice();
     }
 
     public MultimodalModel model() {

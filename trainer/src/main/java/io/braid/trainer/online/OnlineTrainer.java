@@ -1,6 +1,6 @@
 package io.braid.trainer.online;
 
-import ai.djl.engine.Engine;
+import ai.djl.Device;
 import io.braid.avro.DeadLetter;
 import io.braid.avro.ModelVersion;
 import io.braid.avro.SourceOffset;
@@ -10,6 +10,7 @@ import io.braid.serde.WireFormatException;
 import io.braid.text.Tokenizer;
 import io.braid.topics.TopicCatalog;
 import io.braid.topics.Topics;
+import io.braid.trainer.model.DeviceChoice;
 import io.braid.trainer.model.LocalModelStore;
 import io.braid.trainer.model.ModelConfig;
 import io.braid.trainer.model.ModelStore;
@@ -110,6 +111,9 @@ public final class OnlineTrainer {
         /** Progress of a bounded run: the fraction of its offset range consumed, and a detail line. */
         public java.util.function.BiConsumer<Double, String> progress;
 
+        /** CPU unless asked (DJL alone would pick a visible GPU). */
+        public DeviceChoice device = DeviceChoice.CPU;
+
         PairBatcher.Options batching() {
             return new PairBatcher.Options(
                     batchSize,
@@ -145,6 +149,9 @@ public final class OnlineTrainer {
     /** An entry from the poll thread: a buffered pair, or an offset consumed without training. */
     private record Entry(PairBatcher.Item item, int partition, long offset, long eventTime) {}
 
+    /** Interval of the live pairs/s gauge. */
+    static final long LIVE_RATE_MS = 5_000;
+
     private final Options o;
     private final Consumer<String> log;
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -155,6 +162,8 @@ public final class OnlineTrainer {
     private volatile VersionProbes probes;
     private final AtomicLong heldOutPairs = new AtomicLong();
     private final AtomicLong pauses = new AtomicLong(), resumes = new AtomicLong();
+
+    private volatile TrainerMetrics liveMetrics;
 
     public OnlineTrainer(Options options, Consumer<String> log) {
         this.o = options;
@@ -175,6 +184,11 @@ public final class OnlineTrainer {
         return resumes.get();
     }
 
+    /** The running trainer's metrics (what the endpoint serves), null before {@link #run()} set them up. */
+    public TrainerMetrics metrics() {
+        return liveMetrics;
+    }
+
     /** Bound metrics port once the run started, -1 before or when disabled. */
     public int metricsPort() {
         return metricsPort.get();
@@ -187,6 +201,8 @@ public final class OnlineTrainer {
     }
 
     public Result run() throws IOException, InterruptedException {
+        // before any connection: --device gpu without a GPU fails here with a clear message
+        Device device = o.device.resolve();
         ModelStore store = new LocalModelStore(o.modelDir);
         StepGuard guard = new StepGuard(o.rollbackAfter, o.maxRollbacks);
         try (TrainerMetrics metrics = new TrainerMetrics();
@@ -200,13 +216,13 @@ public final class OnlineTrainer {
                         o.seed,
                         guard,
                         log,
-                        o.initFrom);
+                        o.initFrom,
+                        device);
                 KafkaConsumer<byte[], byte[]> consumer = consumer();
                 KafkaProducer<byte[], byte[]> producer = producer()) {
             if (o.metricsPort >= 0) metricsPort.set(metrics.serve(o.metricsPort));
-            metrics.device
-                    .labelValues(Engine.getInstance().defaultDevice().toString())
-                    .set(1);
+            metrics.device.labelValues(learner.device().toString()).set(1);
+            liveMetrics = metrics;
             Checkpoint.Meta resumed = learner.resumedFrom();
             if (resumed != null)
                 log.accept("resuming from " + resumed.version() + " (step " + resumed.step() + ", offsets "
@@ -313,6 +329,7 @@ public final class OnlineTrainer {
         long ckptStep = learner.step(), ckptPairs = learner.pairsTrained(), totalPairs = 0;
         long runStartPairs = learner.pairsTrained();
         double pairsPerS = 0;
+        long rateAt = start, ratePairs = learner.pairsTrained();
         List<Entry> drained = new ArrayList<>();
         try {
             while (!stop.get()) {
@@ -341,6 +358,11 @@ public final class OnlineTrainer {
                     lastInput = Math.max(lastInput, System.currentTimeMillis());
                 }
                 metrics.checkpointAge.set((now - lastCkpt) / 1000.0);
+                if (now - rateAt >= LIVE_RATE_MS) { // the live rate; versions carry the checkpoint interval's
+                    metrics.pairsPerSecond.set((learner.pairsTrained() - ratePairs) * 1000.0 / (now - rateAt));
+                    rateAt = now;
+                    ratePairs = learner.pairsTrained();
+                }
                 boolean due = learner.step() - ckptStep >= o.checkpointEverySteps
                         || (now - lastCkpt >= o.checkpointEveryMs && learner.step() > ckptStep);
                 if (due && !learner.savedCurrentStep()) {
@@ -355,7 +377,6 @@ public final class OnlineTrainer {
                     lastCkpt = System.currentTimeMillis();
                     ckptStep = learner.step();
                     ckptPairs = learner.pairsTrained();
-                    metrics.pairsPerSecond.set(pairsPerS);
                 }
                 if (idle && d == null && batcher.buffered() < o.minBatch) break;
             }
@@ -415,7 +436,7 @@ public final class OnlineTrainer {
         metrics.pairs.inc(r.pairs());
         if (r.applied()) {
             metrics.steps.inc();
-            metrics.loss.set(r.loss());
+            metrics.stepLoss(r.loss());
         } else {
             metrics.skipped.inc();
             log.accept("skipped step (loss " + r.loss() + "): " + r.action());
@@ -488,6 +509,7 @@ public final class OnlineTrainer {
             double pairsPerS) {
         Map<String, Double> mx = new LinkedHashMap<>();
         mx.put("loss", m.loss());
+        mx.put("loss_smoothed", metrics.snapshot().lossSmoothed());
         mx.put("pairs_per_s", pairsPerS);
         mx.put("steps", (double) m.step());
         mx.put("pairs", (double) m.pairsTrained());
@@ -522,6 +544,7 @@ public final class OnlineTrainer {
                     .get(30, TimeUnit.SECONDS);
             ok = v;
             metrics.modelVersion.set(m.step());
+            metrics.versions.inc();
             log.accept("published " + m.version() + " loss " + String.format("%.4f", m.loss()) + " pairs "
                     + m.pairsTrained() + " offsets " + lowWatermarks(m.offsets()));
         } catch (Exception e) {

@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import java.io.IOException;
 
 /**
@@ -36,11 +37,15 @@ public final class TrainerMetrics implements AutoCloseable {
             .register(registry);
     final Gauge pairsPerSecond = Gauge.builder()
             .name("braid_trainer_pairs_per_second")
-            .help("pairs trained per second over the last checkpoint interval")
+            .help("pairs trained per second over the last few seconds")
             .register(registry);
     final Gauge loss = Gauge.builder()
             .name("braid_trainer_loss")
             .help("loss of the last step")
+            .register(registry);
+    final Gauge lossSmoothed = Gauge.builder()
+            .name("braid_trainer_loss_smoothed")
+            .help("exponential moving average of the step loss (about the last 20 steps): the trend under the noise")
             .register(registry);
     final Histogram stepSeconds = Histogram.builder()
             .name("braid_trainer_step_seconds")
@@ -70,6 +75,10 @@ public final class TrainerMetrics implements AutoCloseable {
             .name("braid_trainer_model_version")
             .help("step of the newest published model version")
             .register(registry);
+    final Counter versions = Counter.builder()
+            .name("braid_trainer_versions_published")
+            .help("model versions published on mm.models by this run")
+            .register(registry);
     final Gauge device = Gauge.builder()
             .name("braid_trainer_device")
             .help("1 for the DJL device the trainer runs on")
@@ -77,6 +86,60 @@ public final class TrainerMetrics implements AutoCloseable {
             .register(registry);
 
     private HTTPServer server;
+    private double ema = Double.NaN;
+
+    /** Sets the loss of an applied step and its moving average. */
+    void stepLoss(double l) {
+        loss.set(l);
+        ema = Double.isNaN(ema) ? l : ema + EMA_ALPHA * (l - ema);
+        lossSmoothed.set(ema);
+    }
+
+    static final double EMA_ALPHA = 0.1;
+
+    /** The values the demo's live line and the bench read (the same the endpoint serves). */
+    public record Snapshot(
+            double pairs,
+            double steps,
+            double skippedSteps,
+            double deadLetters,
+            double loss,
+            double lossSmoothed,
+            double pairsPerSecond,
+            double meanStepSeconds,
+            double lagRecords,
+            double lagSeconds,
+            double checkpointAgeSeconds,
+            double checkpointSeconds,
+            double modelVersion,
+            double versionsPublished) {}
+
+    public Snapshot snapshot() {
+        HistogramSnapshot.HistogramDataPointSnapshot st =
+                stepSeconds.collect().getDataPoints().get(0);
+        double dead = 0;
+        for (var d : deadLetters.collect().getDataPoints()) dead += d.getValue();
+        return new Snapshot(
+                pairs.get(),
+                steps.get(),
+                skipped.get(),
+                dead,
+                loss.get(),
+                lossSmoothed.get(),
+                pairsPerSecond.get(),
+                st.getCount() == 0 ? Double.NaN : st.getSum() / st.getCount(),
+                lagRecords.get(),
+                lagSeconds.get(),
+                checkpointAge.get(),
+                checkpointSeconds.get(),
+                modelVersion.get(),
+                versions.get());
+    }
+
+    /** The scrape URL once {@link #serve} ran, else null. */
+    public String url() {
+        return server == null ? null : "http://localhost:" + server.getPort() + "/metrics";
+    }
 
     /** Serves {@code /metrics} on {@code port} (0 = any free port); returns the bound port. */
     public int serve(int port) throws IOException {

@@ -1,19 +1,14 @@
 package io.braid.trainer.online;
 
-import io.braid.avro.AugmentedView;
 import io.braid.avro.Presence;
 import io.braid.avro.TrainingPair;
 import io.braid.producers.sim.DatasetSpec;
 import io.braid.producers.sim.SimulatedDataset;
 import io.braid.text.Tokenizer;
 import io.braid.trainer.model.ModelConfig;
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
-/** Tiny model configs and TrainingPairs in the mm.train wire layout, built from the robot simulator. */
+/** Tiny model configs for tests, and the {@link SimulatedPairs} the tests feed (fixed start time). */
 final class Fixtures {
     static final long START = 1_700_000_000_000L;
 
@@ -49,64 +44,21 @@ final class Fixtures {
                 11);
     }
 
-    static List<Float> floats(float[] a) {
-        List<Float> l = new ArrayList<>(a.length);
-        for (float f : a) l.add(f);
-        return l;
-    }
-
     static List<Integer> ints(int[] a) {
-        List<Integer> l = new ArrayList<>(a.length);
-        for (int x : a) l.add(x);
-        return l;
-    }
-
-    /** A view of tick i: sensor with a little noise, the frame as is, tokens with some masked. */
-    static AugmentedView view(SimulatedDataset d, int i, SplittableRandom r, Presence p) {
-        float[] s = d.sensor(i).clone();
-        for (int k = 0; k < s.length; k++) s[k] += (float) (0.1 * r.nextGaussian());
-        int[] t = d.tokens(i).clone();
-        for (int k = 0; k < t.length; k++) if (t[k] != Tokenizer.PAD && r.nextDouble() < 0.15) t[k] = Tokenizer.MASK;
-        return AugmentedView.newBuilder()
-                .setSensor(p.getSensor() ? floats(s) : List.of())
-                .setImage(ByteBuffer.wrap(p.getVision() ? d.image(i) : new byte[0]))
-                .setTokens(ints(p.getText() ? t : new int[t.length]))
-                .setPresence(p)
-                .build();
+        return SimulatedPairs.ints(a);
     }
 
     static TrainingPair pair(SimulatedDataset d, int i, String source, long windowEnd, Presence p1, Presence p2) {
-        SplittableRandom r = new SplittableRandom(i * 31L + source.hashCode());
-        return TrainingPair.newBuilder()
-                .setWindowId(source + "@" + (windowEnd - 1000))
-                .setSourceId(source)
-                .setWindowEnd(Instant.ofEpochMilli(windowEnd))
-                .setPipelineVersion("pv-test")
-                .setView1(view(d, i, r, p1))
-                .setView2(view(d, i, r, p2))
-                .setSeed1(1)
-                .setSeed2(2)
-                .setSensorSteps(SimulatedDataset.SENSOR_STEPS)
-                .setSensorChannels(SimulatedDataset.SENSOR_CHANNELS)
-                .setImageWidth(SimulatedDataset.IMAGE_SIZE)
-                .setImageHeight(SimulatedDataset.IMAGE_SIZE)
-                .setImageChannels(3)
-                .setVocabVersion(Tokenizer.VERSION)
-                .build();
+        return SimulatedPairs.pair(d, i, source, windowEnd, p1, p2);
     }
 
     static Presence all() {
-        return new Presence(true, true, true);
+        return SimulatedPairs.all();
     }
 
     /** {@code robots} sources, {@code ticks} consecutive 1 s windows each, interleaved in time order. */
     static List<TrainingPair> stream(int robots, int ticks, long seed) {
-        SimulatedDataset d = SimulatedDataset.generate(DatasetSpec.defaults(seed, robots * ticks));
-        List<TrainingPair> out = new ArrayList<>();
-        for (int t = 0; t < ticks; t++)
-            for (int r = 0; r < robots; r++)
-                out.add(pair(d, r * ticks + t, "robot-" + r, START + (t + 1) * 1000L, all(), all()));
-        return out;
+        return SimulatedPairs.stream(robots, ticks, seed, START);
     }
 
     static SimulatedDataset dataset(int ticks) {

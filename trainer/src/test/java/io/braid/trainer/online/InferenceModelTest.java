@@ -47,7 +47,7 @@ class InferenceModelTest {
                 .setPipelineVersion("pv-test")
                 .setSensorSteps(SimulatedDataset.SENSOR_STEPS)
                 .setSensorChannels(SimulatedDataset.SENSOR_CHANNELS)
-                .setSensor(p.getSensor() ? Fixtures.floats(d.sensor(i)) : List.of())
+                .setSensor(p.getSensor() ? SimulatedPairs.floats(d.sensor(i)) : List.of())
                 .setSensorGaps(Collections.nCopies(SimulatedDataset.SENSOR_STEPS, false))
                 .setImageWidth(p.getVision() ? SimulatedDataset.IMAGE_SIZE : 0)
                 .setImageHeight(p.getVision() ? SimulatedDataset.IMAGE_SIZE : 0)
