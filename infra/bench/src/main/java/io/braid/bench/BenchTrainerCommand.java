@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
  * The online trainer against its offline speed: TrainingPairs (built from the simulator, no Flink job) fed to an
  * in-JVM broker at the demo's rate for {@code --duration} (the lag must not grow), then a pre-filled backlog trained
  * as fast as the trainer goes (saturation), against {@code bench train}'s offline pairs/s of the same model config and
- * batch size measured in the same run; native memory (RSS − committed heap, after GC) at the start and the end.
+ * batch size measured in the same run; native memory (RSS − committed heap, after GC) of the paced trainer from the end
+ * of its warm-up to the end of its run.
  */
 @Command(
         name = "trainer",
@@ -202,6 +203,9 @@ public final class BenchTrainerCommand implements Callable<Integer>, HelpSection
                 }
                 Thread.sleep(100);
             }
+            // native memory of one long-running trainer: from the end of its warm-up to the end of its paced run
+            // (the saturation phase starts a second trainer and writes a backlog, which is not steady state)
+            double[] memEnd = BenchTrainCommand.memory();
             paced.stop();
             t.join(120_000);
             if (failed.get() != null) throw new IllegalStateException("the trainer failed", failed.get());
@@ -248,7 +252,6 @@ public final class BenchTrainerCommand implements Callable<Integer>, HelpSection
             if (failed.get() != null) throw new IllegalStateException("the trainer failed", failed.get());
             if (tHi == 0) throw new IllegalStateException("the saturation run ended before 90 % of the backlog");
             double online = (pHi - pLo) / ((tHi - tLo) / 1e9);
-            double[] memEnd = BenchTrainCommand.memory();
 
             System.err.println("bench trainer: offline pairs/s again (same run, after the online phases) ...");
             double offline1 = BenchTrainCommand.offlinePairsPerSecond(objective, batch, offlineSteps, 5, seed);
