@@ -15,6 +15,8 @@ import java.util.List;
 /**
  * Makes a {@link TrainingPair} from a window: two views, each augmented independently per modality (notes/methods.md
  * §2.5, §6.7), seeded from (pipeline version, window id, view), so a replay of the same window gives the same bytes.
+ * Engine-free: the Flink job (flink-jobs' AugmentFunction) and the trainer's offline {@code eval} / {@code bench train}
+ * path both use this one implementation.
  */
 public final class PairAugmenter implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -23,8 +25,7 @@ public final class PairAugmenter implements Serializable {
      * Version of this augmentation code; part of the Flink job's pipeline version. Bump it whenever a change here, in
      * {@link Rng}, {@link ImageAugment}, {@link SensorAugment}, {@link TextAugment} or in flink-jobs' AugmentFunction
      * changes the bytes of a pair for the same window and parameters (2: seeds masked to 53 bits), and re-pin the
-     * golden hashes of AugmentGoldenBytesTest (schemas), AugmentFunctionGoldenBytesTest (flink-jobs) and
-     * OfflinePairsGoldenBytesTest (trainer).
+     * golden hashes of AugmentFunctionGoldenBytesTest (flink-jobs) and OfflinePairsGoldenBytesTest (trainer).
      */
     public static final int AUGMENT_CODE_VERSION = 2;
 
