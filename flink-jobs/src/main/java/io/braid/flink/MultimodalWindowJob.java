@@ -6,7 +6,6 @@ import io.braid.avro.Modality;
 import io.braid.avro.MultimodalWindow;
 import io.braid.avro.TrainingPair;
 import io.braid.flink.augment.AugmentFunction;
-import io.braid.flink.augment.AugmentationParams;
 import io.braid.flink.decode.DeadLetterSplit;
 import io.braid.flink.decode.InputEvent;
 import io.braid.flink.window.InputWatermarks;
@@ -106,7 +105,7 @@ public final class MultimodalWindowJob {
         DataStream<LateEvent> late = windows.getSideOutput(MultimodalWindowFunction.LATE);
         DataStream<TrainingPair> train = null;
         if (o.emitTrain) {
-            train = windows.map(new AugmentFunction(new AugmentationParams(o)))
+            train = windows.map(new AugmentFunction(o))
                     .returns(TypeInformation.of(TrainingPair.class))
                     .name("augment")
                     .uid("augment");

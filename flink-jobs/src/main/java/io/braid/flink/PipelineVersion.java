@@ -1,6 +1,6 @@
 package io.braid.flink;
 
-import io.braid.flink.augment.PairAugmenter;
+import io.braid.augment.PairAugmenter;
 import io.braid.text.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,9 +42,6 @@ public final class PipelineVersion {
 
     /** A 64-bit seed from the first 8 bytes of SHA-256 of the parts joined with '|'. */
     public static long seed(String... parts) {
-        byte[] d = sha256(String.join("|", parts));
-        long v = 0;
-        for (int i = 0; i < 8; i++) v = (v << 8) | (d[i] & 0xff);
-        return v;
+        return PairAugmenter.seed64(parts);
     }
 }

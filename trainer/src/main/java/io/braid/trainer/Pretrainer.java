@@ -9,6 +9,7 @@ import io.braid.trainer.model.AdamW;
 import io.braid.trainer.model.Batch;
 import io.braid.trainer.model.DiMmlModel;
 import io.braid.trainer.model.MultimodalModel;
+import io.braid.trainer.online.TrainingPairBatches;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.function.ToIntFunction;
 
 /**
- * Offline training loop: segment-aware batches, augmentation prepared on a host thread while the previous step runs,
+ * Offline training loop: segment-aware batches; each batch's training pairs are made by the Flink job's augmentation
+ * and decoded by the mm.train adapter ({@link Windows#augmented}) on a host thread while the previous step runs;
  * one per-step sub-manager and one gradient collector per step (djl.md §5), AdamW with decoupled decay. DI-MML runs its
  * two stages: stage 1 (DUC from epoch {@code max(1, epochs/4)}, dims fixed then), stage 2 fusion head.
  */
@@ -38,11 +40,14 @@ public final class Pretrainer {
     private final MultimodalModel model;
     private final NDManager manager;
     private final Options o;
+    private final TrainingPairBatches adapter;
 
+    /** {@code options.seed()} orders the batches; the views are seeded by their windows (see {@link Windows}). */
     public Pretrainer(MultimodalModel model, NDManager manager, Options options) {
         this.model = model;
         this.manager = manager;
         this.o = options;
+        this.adapter = Windows.adapter(model.config());
     }
 
     /** Trains; {@code labels} supplies the supervised label of a row (DI-MML only). Returns the last epoch's mean loss. */
@@ -112,7 +117,7 @@ public final class Pretrainer {
                         lab = new int[idx.length];
                         for (int i = 0; i < idx.length; i++) lab[i] = labels.applyAsInt(idx[i]);
                     }
-                    return data.augmented(idx, views, o.seed(), epoch, lab);
+                    return data.augmented(adapter, idx, views, epoch, lab);
                 },
                 ex);
     }

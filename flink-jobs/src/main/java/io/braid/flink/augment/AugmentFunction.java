@@ -1,14 +1,20 @@
 package io.braid.flink.augment;
 
+import io.braid.augment.AugmentationParams;
+import io.braid.augment.PairAugmenter;
 import io.braid.avro.MultimodalWindow;
 import io.braid.avro.TrainingPair;
 import io.braid.flink.JobCounters;
+import io.braid.flink.WindowJobOptions;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
 
-/** Flink wrapper of {@link PairAugmenter}: one training pair per emitted window, counted. */
+/**
+ * Flink wrapper of {@link PairAugmenter} (schemas, engine-free, shared with the trainer's offline path): one training
+ * pair per emitted window, counted.
+ */
 public final class AugmentFunction extends RichMapFunction<MultimodalWindow, TrainingPair> {
     private static final long serialVersionUID = 1L;
 
@@ -18,6 +24,35 @@ public final class AugmentFunction extends RichMapFunction<MultimodalWindow, Tra
 
     public AugmentFunction(AugmentationParams params) {
         this.augmenter = new PairAugmenter(params);
+    }
+
+    public AugmentFunction(WindowJobOptions o) {
+        this(params(o));
+    }
+
+    /** The job's {@code --aug-*} options as the augmentation's parameters. */
+    public static AugmentationParams params(WindowJobOptions o) {
+        return new AugmentationParams(
+                o.sensorNoiseSigma,
+                o.sensorNoiseP,
+                o.sensorDropP,
+                o.sensorDropMaxFraction,
+                o.cropScaleMin,
+                o.cropScaleMax,
+                o.cropRatioMin,
+                o.cropRatioMax,
+                o.colorJitterP,
+                o.brightness,
+                o.contrast,
+                o.saturation,
+                o.hue,
+                o.grayscaleP,
+                o.blurP,
+                o.blurSigmaMin,
+                o.blurSigmaMax,
+                o.flipP,
+                o.textMaskP,
+                o.modalityDropoutP);
     }
 
     @Override

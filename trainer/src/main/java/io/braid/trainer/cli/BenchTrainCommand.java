@@ -196,7 +196,10 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
         return ModelConfig.defaults(o, Tokenizer.defaultTokenizer().vocabularySize(), seed);
     }
 
-    List<Batch> hostBatches(Windows data, int b, int views, int count) {
+    /** Host batches through the offline path (Flink job's augmentation → mm.train adapter), made before timing. */
+    List<Batch> hostBatches(Windows data, MultimodalModel model, int b, int count) {
+        int views = model.viewsPerSample();
+        var adapter = Windows.adapter(model.config());
         List<Batch> out = new ArrayList<>();
         List<int[]> batches = data.epochBatches(Math.min(b, data.segments()), new SplittableRandom(seed));
         SplittableRandom r = new SplittableRandom(seed + b);
@@ -206,7 +209,7 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
             if (b <= data.segments() && k < batches.size()) idx = batches.get(k);
             int[] lab = new int[b];
             for (int i = 0; i < b; i++) lab[i] = 4 * data.factors[idx[i]].prof() + data.factors[idx[i]].tex();
-            out.add(data.augmented(idx, views, seed, k, lab));
+            out.add(data.augmented(adapter, idx, views, k, lab));
         }
         return out;
     }
@@ -218,7 +221,7 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
             if (model instanceof DiMmlModel di)
                 di.setDucMasks(DiMmlModel.ducMasks(
                         randomFeatures(data.size, model.config().d()), labels(data), 16));
-            List<Batch> batches = hostBatches(data, b, model.viewsPerSample(), 4);
+            List<Batch> batches = hostBatches(data, model, b, 4);
             Pretrainer t = new Pretrainer(model, manager, new Pretrainer.Options(1, b, 1e-3, 1e-2, seed, 1));
             AdamW opt = new AdamW(model.params(), 1e-4, 1e-2);
             long flops;
@@ -262,7 +265,7 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
     double[] longRun(Windows data) {
         try (NDManager manager = NDManager.newBaseManager(device.resolve());
                 MultimodalModel model = MultimodalModel.create(cfg("comm", seed), manager)) {
-            List<Batch> batches = hostBatches(data, 64, 2, 8);
+            List<Batch> batches = hostBatches(data, model, 64, 8);
             Pretrainer t = new Pretrainer(model, manager, new Pretrainer.Options(1, 64, 1e-3, 1e-2, seed, 1));
             AdamW opt = new AdamW(model.params(), 1e-3, 1e-2);
             for (int i = 0; i < 20; i++) t.step(batches.get(i % batches.size()), opt);

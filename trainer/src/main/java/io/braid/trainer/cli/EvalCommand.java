@@ -2,13 +2,13 @@ package io.braid.trainer.cli;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.braid.augment.AugmentationParams;
 import io.braid.cli.support.HelpSections;
 import io.braid.cli.support.ProgressLine;
 import io.braid.producers.sim.SegmentFactors;
 import io.braid.text.Tokenizer;
 import io.braid.trainer.Features;
 import io.braid.trainer.Pretrainer;
-import io.braid.trainer.data.Augmenter;
 import io.braid.trainer.data.Windows;
 import io.braid.trainer.eval.ProbeSuite;
 import io.braid.trainer.model.Batch;
@@ -169,22 +169,23 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         ModelConfig cfg = ModelConfig.defaults(
                         objective.id(), Tokenizer.defaultTokenizer().vocabularySize(), seed)
                 .withComm(d, fusionLayers, commFullWeight);
-        Augmenter.ImageColour colour =
-                new Augmenter.ImageColour(brightness, contrast, saturation, hue, jitterP, grayscaleP);
+        // the Flink job's augmentation (defaults = its --aug-* defaults) with this run's colour settings
+        AugmentationParams aug =
+                AugmentationParams.DEFAULTS.withColour(brightness, contrast, saturation, hue, jitterP, grayscaleP);
         System.err.printf(
                 Locale.ROOT,
-                "d %d, fusion layers %d, CoMM full-term weight %g, image colour %s%n",
+                "d %d, fusion layers %d, CoMM full-term weight %g, augmentation %s%n",
                 d,
                 fusionLayers,
                 commFullWeight,
-                colour);
+                aug);
         long t0 = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
                 MultimodalModel model = MultimodalModel.create(cfg, manager)) {
             ProgressLine bar = ProgressLine.stderr(Duration.ofSeconds(5));
             Pretrainer trainer = new Pretrainer(
                     model, manager, new Pretrainer.Options(ep, batch, lr, wd, seed, Math.max(1, ep / 4)));
-            Windows pw = sets.pretrain().imageColour(colour);
+            Windows pw = sets.pretrain().augmentation(aug);
             trainer.train(
                     pw,
                     objective == Objective.DIMML ? i -> taskC(pw.factors[i]) : null,

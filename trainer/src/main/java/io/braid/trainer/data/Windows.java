@@ -1,25 +1,48 @@
 package io.braid.trainer.data;
 
+import io.braid.augment.AugmentationParams;
+import io.braid.augment.CompleteWindow;
+import io.braid.augment.PairAugmenter;
+import io.braid.avro.MultimodalWindow;
+import io.braid.avro.TrainingPair;
 import io.braid.producers.sim.SegmentFactors;
 import io.braid.producers.sim.SimulatedDataset;
+import io.braid.text.Tokenizer;
 import io.braid.trainer.model.Batch;
+import io.braid.trainer.model.ModelConfig;
+import io.braid.trainer.online.PairRejectedException;
+import io.braid.trainer.online.TrainingPairBatches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Model-ready host copies of a set of simulated windows (sensor transposed to (C, T)), with their factors and segment
- * ids, and the batch builders (plain and two augmented views, seeded per sample so a run is reproducible).
+ * The simulated ticks of the offline path ({@code eval}, {@code bench train}) with their factors and segment ids.
+ * Training batches take the streaming data path: each tick becomes the {@link MultimodalWindow} the Flink job would
+ * emit for it ({@link CompleteWindow}), the shared {@link PairAugmenter} makes its {@link TrainingPair}, and
+ * {@link TrainingPairBatches} turns pairs into a model batch. Epoch e is the dataset streamed again e·(ticks) seconds
+ * later: tick k of a part with dataset seed s is window {@code sim-s@(e·ticks + k)·1000}, so every epoch gets fresh
+ * views, the same ones on every run and on the Flink operator (golden-byte tests in both modules).
  */
 public final class Windows {
+    /** Every tick is a 1 s window, as in the stream. */
+    static final long WINDOW_MS = 1000;
+
     public final int size, channels, steps, imageSize, textLength;
+    /** (T, C) row-major, standardised: the wire layout. */
     final float[][] sensor;
+
     final byte[][] image;
     final int[][] tokens;
     public final SegmentFactors[] factors;
     public final long[] segment;
-    /** Colour jitter / grayscale parameters of {@link #augmented} (methods.md §6.7 by default). */
-    private Augmenter.ImageColour imageColour = Augmenter.ImageColour.DEFAULT;
+    /** Source id of each tick's part ({@code sim-<dataset seed>}), its tick index in the part and the part's size. */
+    final String[] source;
+
+    final int[] tick;
+    final int[] partSize;
+    private PairAugmenter augmenter;
+    private String pipelineVersion;
 
     public Windows(List<SimulatedDataset> parts) {
         int n = 0;
@@ -30,6 +53,9 @@ public final class Windows {
         imageSize = SimulatedDataset.IMAGE_SIZE;
         textLength = SimulatedDataset.TEXT_LENGTH;
         sensor = new float[n][];
+        source = new String[n];
+        tick = new int[n];
+        partSize = new int[n];
         image = new byte[n][];
         tokens = new int[n][];
         factors = new SegmentFactors[n];
@@ -38,11 +64,10 @@ public final class Windows {
         long segOffset = 0;
         for (SimulatedDataset d : parts) {
             for (int k = 0; k < d.size(); k++, i++) {
-                float[] rm = d.sensor(k); // (T, C) row-major
-                float[] ct = new float[channels * steps];
-                for (int t = 0; t < steps; t++)
-                    for (int c = 0; c < channels; c++) ct[c * steps + t] = rm[t * channels + c];
-                sensor[i] = ct;
+                sensor[i] = d.sensor(k);
+                source[i] = "sim-" + d.spec().seed();
+                tick[i] = k;
+                partSize[i] = d.size();
                 image[i] = d.image(k);
                 tokens[i] = d.tokens(k);
                 factors[i] = d.factors(k);
@@ -50,6 +75,7 @@ public final class Windows {
             }
             segOffset += d.segments();
         }
+        augmentation(AugmentationParams.DEFAULTS);
     }
 
     /** Number of distinct segments. */
@@ -57,14 +83,50 @@ public final class Windows {
         return (int) java.util.Arrays.stream(segment).distinct().count();
     }
 
-    /** Sets the colour jitter / grayscale parameters used by {@link #augmented} from now on. */
-    public Windows imageColour(Augmenter.ImageColour c) {
-        imageColour = java.util.Objects.requireNonNull(c);
+    /** Sets the augmentation parameters of {@link #pairs} from now on (methods.md §6.7 defaults otherwise). */
+    public Windows augmentation(AugmentationParams p) {
+        augmenter = new PairAugmenter(java.util.Objects.requireNonNull(p));
+        pipelineVersion = CompleteWindow.offlinePipelineVersion(p);
         return this;
     }
 
-    public Augmenter.ImageColour imageColour() {
-        return imageColour;
+    public AugmentationParams augmentation() {
+        return augmenter.params();
+    }
+
+    /** The pipeline version stamped on this set's windows (it seeds the augmentation). */
+    public String pipelineVersion() {
+        return pipelineVersion;
+    }
+
+    /** The adapter for a model: its shapes and the tokenizer's vocabulary version. */
+    public static TrainingPairBatches adapter(ModelConfig config) {
+        return new TrainingPairBatches(new TrainingPairBatches.Expectation(config, Tokenizer.VERSION));
+    }
+
+    /** Tick i of the dataset as the window the Flink job emits for it in epoch {@code epoch}. */
+    public MultimodalWindow window(int i, int epoch) {
+        long start = ((long) epoch * partSize[i] + tick[i]) * WINDOW_MS;
+        return CompleteWindow.of(
+                source[i],
+                start,
+                WINDOW_MS,
+                pipelineVersion,
+                sensor[i],
+                steps,
+                channels,
+                image[i],
+                imageSize,
+                imageSize,
+                3,
+                tokens[i]);
+    }
+
+    /** The training pairs of the given ticks in epoch {@code epoch}, as the Flink job writes them to mm.train. */
+    public List<TrainingPair> pairs(int[] idx, int epoch) {
+        List<TrainingPair> out = new ArrayList<>(idx.length);
+        for (int i : idx) out.add(augmenter.augment(window(i, epoch)));
+        return out;
     }
 
     public static Windows of(SimulatedDataset d) {
@@ -77,39 +139,43 @@ public final class Windows {
         float[] s = new float[b * channels * steps], im = new float[b * 3 * imageSize * imageSize];
         int[] tk = new int[b * textLength];
         for (int r = 0; r < b; r++) {
-            System.arraycopy(sensor[idx[r]], 0, s, r * channels * steps, channels * steps);
-            Augmenter.image(image[idx[r]], imageSize, im, r * 3 * imageSize * imageSize);
+            float[] tc = sensor[idx[r]];
+            for (int t = 0; t < steps; t++)
+                for (int c = 0; c < channels; c++)
+                    s[r * channels * steps + c * steps + t] = tc[t * channels + c]; // the model wants (C, T)
+            ImageNorm.toChw(image[idx[r]], imageSize, im, r * 3 * imageSize * imageSize);
             System.arraycopy(tokens[idx[r]], 0, tk, r * textLength, textLength);
         }
         return new Batch(b, channels, steps, imageSize, textLength, s, im, tk, ones(b), labels);
     }
 
     /**
-     * Augmented batch: {@code views} = 2 gives rows [view '; view ''], 1 gives one view. The random stream of sample i,
-     * view v is derived from (seed, epoch, i, v) only.
+     * Augmented batch of the given ticks in epoch {@code epoch} through the streaming path (pairs → {@code adapter}):
+     * {@code views} = 2 gives rows [view '; view ''], 1 gives view ' only (DI-MML); {@code labels} per tick or null.
      */
-    public Batch augmented(int[] idx, int views, long seed, int epoch, int[] labels) {
-        int b = idx.length, rows = b * views;
-        float[] s = new float[rows * channels * steps], im = new float[rows * 3 * imageSize * imageSize];
-        int[] tk = new int[rows * textLength];
-        int[] lab = labels == null ? null : new int[rows];
-        for (int v = 0; v < views; v++)
-            for (int r = 0; r < b; r++) {
-                int row = v * b + r;
-                SplittableRandom rng = new SplittableRandom(mix(seed, epoch, idx[r], v));
-                Augmenter.sensor(sensor[idx[r]], channels, steps, rng, s, row * channels * steps);
-                Augmenter.image(image[idx[r]], imageSize, rng, imageColour, im, row * 3 * imageSize * imageSize);
-                Augmenter.text(tokens[idx[r]], rng, tk, row * textLength);
-                if (lab != null) lab[row] = labels[r];
+    public Batch augmented(TrainingPairBatches adapter, int[] idx, int views, int epoch, int[] labels) {
+        List<TrainingPairBatches.Sample> samples = new ArrayList<>(idx.length);
+        for (TrainingPair p : pairs(idx, epoch)) {
+            try {
+                samples.add(adapter.decode(p));
+            } catch (PairRejectedException e) {
+                throw new IllegalStateException(
+                        "simulated window " + p.getWindowId() + " rejected: " + e.getMessage(), e);
             }
-        return new Batch(rows, channels, steps, imageSize, textLength, s, im, tk, ones(rows), lab);
+        }
+        return adapter.batch(samples, views, labels, null);
     }
 
-    static long mix(long seed, long epoch, long i, long v) {
-        long h = seed * 0x9E3779B97F4A7C15L + epoch;
-        h = h * 0xBF58476D1CE4E5B9L + i;
-        h = h * 0x94D049BB133111EBL + v;
-        return h ^ (h >>> 31);
+    static int[] permutation(int n, SplittableRandom r) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
     }
 
     static float[] ones(int rows) {
@@ -125,7 +191,7 @@ public final class Windows {
     public List<int[]> epochBatches(int batch, SplittableRandom r) {
         // with fewer segments than 2x the batch (smoke sizes) allow a few ticks of one segment per batch
         int perSegment = Math.max(1, (int) Math.ceil(2.0 * batch / Math.max(1, segments())));
-        int[] order = Augmenter.permutation(size, r);
+        int[] order = permutation(size, r);
         List<Integer> pending = new ArrayList<>();
         for (int i : order) pending.add(i);
         List<int[]> out = new ArrayList<>();

@@ -4,7 +4,7 @@ import io.braid.avro.AugmentedView;
 import io.braid.avro.MultimodalWindow;
 import io.braid.avro.Presence;
 import io.braid.avro.TrainingPair;
-import io.braid.trainer.data.Augmenter;
+import io.braid.trainer.data.ImageNorm;
 import io.braid.trainer.model.Batch;
 import io.braid.trainer.model.ModelConfig;
 import io.braid.trainer.online.PairRejectedException.Reason;
@@ -152,7 +152,7 @@ public final class TrainingPairBatches {
                         Reason.WRONG_SHAPE, name + " image has " + b.remaining() + " bytes, H x W x C = " + w * h * ch);
             byte[] raw = new byte[w * h * ch];
             b.get(raw);
-            Augmenter.image(ch == 3 ? raw : gray(raw), size, image, 0);
+            ImageNorm.toChw(ch == 3 ? raw : gray(raw), size, image, 0);
         }
         int len = c.textLength();
         int[] tokens = new int[len];
@@ -186,15 +186,28 @@ public final class TrainingPairBatches {
      * presence. {@code falseNegatives} (N×N, 1 = not a negative) or null.
      */
     public Batch batch(List<Sample> samples, float[] falseNegatives) {
+        return batch(samples, 2, null, falseNegatives);
+    }
+
+    /**
+     * As {@link #batch(List, float[])} with {@code views} = 2, or 1 for view ' only (supervised DI-MML); {@code
+     * labels} (one per sample, repeated for each view) or null.
+     */
+    public Batch batch(List<Sample> samples, int views, int[] labels, float[] falseNegatives) {
+        if (views != 1 && views != 2) throw new IllegalArgumentException("views must be 1 or 2: " + views);
+        if (labels != null && labels.length != samples.size())
+            throw new IllegalArgumentException(labels.length + " labels for " + samples.size() + " samples");
         ModelConfig c = expect.config();
-        int n = samples.size(), rows = 2 * n;
+        int n = samples.size(), rows = views * n;
         int sl = c.sensorChannels() * c.sensorSteps(), il = 3 * c.imageSize() * c.imageSize(), tl = c.textLength();
         float[] s = new float[rows * sl], im = new float[rows * il], pr = new float[rows * Batch.MODALITIES];
         int[] tk = new int[rows * tl];
-        for (int v = 0; v < 2; v++)
+        int[] lab = labels == null ? null : new int[rows];
+        for (int v = 0; v < views; v++)
             for (int i = 0; i < n; i++) {
                 View x = v == 0 ? samples.get(i).view1() : samples.get(i).view2();
                 int r = v * n + i;
+                if (lab != null) lab[r] = labels[i];
                 System.arraycopy(x.sensor(), 0, s, r * sl, sl);
                 System.arraycopy(x.image(), 0, im, r * il, il);
                 System.arraycopy(x.tokens(), 0, tk, r * tl, tl);
@@ -203,7 +216,7 @@ public final class TrainingPairBatches {
         if (falseNegatives != null && falseNegatives.length != n * n)
             throw new IllegalArgumentException("false-negative mask of " + falseNegatives.length + " for " + n);
         return new Batch(
-                rows, c.sensorChannels(), c.sensorSteps(), c.imageSize(), tl, s, im, tk, pr, null, falseNegatives);
+                rows, c.sensorChannels(), c.sensorSteps(), c.imageSize(), tl, s, im, tk, pr, lab, falseNegatives);
     }
 
     /** One-view batch of validated views (inference, probes): row i = views[i], each with its own presence. */

@@ -101,7 +101,7 @@ class ModelTest {
                 Pretrainer t = new Pretrainer(model, s, new Pretrainer.Options(1, 8, 1e-3, 1e-2, 1, 1));
                 int[] lab = new int[8];
                 t.step(
-                        data.augmented(rows(8), model.viewsPerSample(), 1, 0, lab),
+                        data.augmented(Windows.adapter(model.config()), rows(8), model.viewsPerSample(), 0, lab),
                         new AdamW(model.params(), 1e-2, 1e-2));
                 before = model.features(b.toNd(s)).toFloatArray();
                 ModelStore.save(model, dir);
@@ -137,7 +137,7 @@ class ModelTest {
                 int[] lab = new int[16];
                 for (int i = 0; i < 16; i++) lab[i] = i % 16;
                 double loss = t.step(
-                        data.augmented(rows(16), model.viewsPerSample(), 1, 0, lab),
+                        data.augmented(Windows.adapter(model.config()), rows(16), model.viewsPerSample(), 0, lab),
                         new AdamW(model.params(), 1e-3, 1e-2));
                 assertTrue(Double.isFinite(loss), o);
                 for (String name : model.trainable()) {
@@ -167,7 +167,7 @@ class ModelTest {
 
     @Test
     void commFullWeightIsANormalisedWeightedMeanAndOldConfigsReadAsOne() {
-        Batch b = data.augmented(rows(8), 2, 1, 0, null);
+        Batch b = data.augmented(Windows.adapter(cfg("comm")), rows(8), 2, 0, null);
         try (NDManager s = m.newSubManager()) {
             ModelConfig base = cfg("comm");
             float plain, weighted;

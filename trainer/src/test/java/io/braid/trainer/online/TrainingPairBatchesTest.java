@@ -9,7 +9,7 @@ import io.braid.avro.Presence;
 import io.braid.avro.TrainingPair;
 import io.braid.producers.sim.SimulatedDataset;
 import io.braid.text.Tokenizer;
-import io.braid.trainer.data.Augmenter;
+import io.braid.trainer.data.ImageNorm;
 import io.braid.trainer.model.Batch;
 import io.braid.trainer.online.PairRejectedException.Reason;
 import java.nio.ByteBuffer;
@@ -36,7 +36,7 @@ class TrainingPairBatchesTest {
             for (int c = 0; c < C; c++)
                 assertEquals(wire.get(t * C + c), s.view1().sensor()[c * T + t]);
         float[] want = new float[3 * 32 * 32];
-        Augmenter.image(D.image(0), 32, want, 0);
+        ImageNorm.toChw(D.image(0), 32, want, 0);
         assertArrayEquals(want, s.view1().image());
         assertEquals(p.getView2().getTokens(), Fixtures.ints(s.view2().tokens()));
     }
@@ -54,7 +54,7 @@ class TrainingPairBatchesTest {
         byte[] rgb = new byte[px * 3];
         for (int i = 0; i < px; i++) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = grey[i];
         float[] want = new float[3 * px];
-        Augmenter.image(rgb, 32, want, 0);
+        ImageNorm.toChw(rgb, 32, want, 0);
         assertArrayEquals(want, img);
     }
 

@@ -1,4 +1,4 @@
-package io.braid.flink.augment;
+package io.braid.augment;
 
 /** CoMM's time-series augmentation: Gaussian noise, then zeroing a random fraction of whole time steps. */
 final class SensorAugment {
@@ -6,16 +6,16 @@ final class SensorAugment {
 
     static float[] apply(float[] grid, boolean[] gaps, int steps, int channels, AugmentationParams p, Rng rng) {
         float[] x = grid.clone();
-        if (rng.coin(p.sensorNoiseP)) {
+        if (rng.coin(p.sensorNoiseP())) {
             for (int t = 0; t < steps; t++) {
                 if (gaps[t]) continue;
                 for (int c = 0; c < channels; c++) {
-                    x[t * channels + c] = (float) (x[t * channels + c] + p.sensorNoiseSigma * rng.gaussian());
+                    x[t * channels + c] = (float) (x[t * channels + c] + p.sensorNoiseSigma() * rng.gaussian());
                 }
             }
         }
-        if (rng.coin(p.sensorDropP)) {
-            double frac = rng.uniform(0, p.sensorDropMaxFraction);
+        if (rng.coin(p.sensorDropP())) {
+            double frac = rng.uniform(0, p.sensorDropMaxFraction());
             int k = (int) StrictMath.round(frac * steps);
             int[] idx = new int[steps];
             for (int i = 0; i < steps; i++) idx[i] = i;

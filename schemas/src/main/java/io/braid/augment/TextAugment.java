@@ -1,4 +1,4 @@
-package io.braid.flink.augment;
+package io.braid.augment;
 
 import io.braid.text.Tokenizer;
 

@@ -1,4 +1,4 @@
-package io.braid.flink.augment;
+package io.braid.augment;
 
 /**
  * SimCLR's image augmentations written for small frames, on planar doubles in [0, 1]: random resized crop (bilinear,
@@ -11,12 +11,12 @@ final class ImageAugment {
     static byte[] apply(byte[] raw, int w, int h, int ch, AugmentationParams p, Rng rng) {
         double[][] img = toPlanes(raw, w, h, ch);
         img = randomResizedCrop(img, w, h, p, rng);
-        if (rng.coin(p.flipP)) img = flip(img, w, h);
+        if (rng.coin(p.flipP())) img = flip(img, w, h);
         if (ch == 3) {
-            if (rng.coin(p.colorJitterP)) colorJitter(img, w, h, p, rng);
-            if (rng.coin(p.grayscaleP)) grayscale(img, w * h);
+            if (rng.coin(p.colorJitterP())) colorJitter(img, w, h, p, rng);
+            if (rng.coin(p.grayscaleP())) grayscale(img, w * h);
         }
-        if (rng.coin(p.blurP)) img = blur(img, w, h, rng.uniform(p.blurSigmaMin, p.blurSigmaMax));
+        if (rng.coin(p.blurP())) img = blur(img, w, h, rng.uniform(p.blurSigmaMin(), p.blurSigmaMax()));
         return toBytes(img, w, h, ch);
     }
 
@@ -45,14 +45,14 @@ final class ImageAugment {
 
     static double[][] randomResizedCrop(double[][] img, int w, int h, AugmentationParams p, Rng rng) {
         double area = (double) w * h;
-        double logLo = StrictMath.log(p.cropRatioMin);
-        double logHi = StrictMath.log(p.cropRatioMax);
+        double logLo = StrictMath.log(p.cropRatioMin());
+        double logHi = StrictMath.log(p.cropRatioMax());
         int cw = -1;
         int chh = -1;
         int top = 0;
         int left = 0;
         for (int attempt = 0; attempt < 10; attempt++) {
-            double target = area * rng.uniform(p.cropScaleMin, p.cropScaleMax);
+            double target = area * rng.uniform(p.cropScaleMin(), p.cropScaleMax());
             double aspect = StrictMath.exp(rng.uniform(logLo, logHi));
             int tw = (int) StrictMath.round(StrictMath.sqrt(target * aspect));
             int th = (int) StrictMath.round(StrictMath.sqrt(target / aspect));
@@ -118,10 +118,10 @@ final class ImageAugment {
             order[i] = order[j];
             order[j] = t;
         }
-        double b = rng.uniform(Math.max(0, 1 - p.brightness), 1 + p.brightness);
-        double c = rng.uniform(Math.max(0, 1 - p.contrast), 1 + p.contrast);
-        double s = rng.uniform(Math.max(0, 1 - p.saturation), 1 + p.saturation);
-        double hf = rng.uniform(-p.hue, p.hue);
+        double b = rng.uniform(Math.max(0, 1 - p.brightness()), 1 + p.brightness());
+        double c = rng.uniform(Math.max(0, 1 - p.contrast()), 1 + p.contrast());
+        double s = rng.uniform(Math.max(0, 1 - p.saturation()), 1 + p.saturation());
+        double hf = rng.uniform(-p.hue(), p.hue());
         int n = w * h;
         for (int op : order) {
             switch (op) {

@@ -1,26 +1,31 @@
-package io.braid.flink.augment;
+package io.braid.augment;
 
 import io.braid.avro.AugmentedView;
 import io.braid.avro.MultimodalWindow;
 import io.braid.avro.Presence;
 import io.braid.avro.TrainingPair;
-import io.braid.flink.PipelineVersion;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Makes a {@link TrainingPair} from a window: two views, each augmented independently per modality (notes/methods.md
  * §2.5, §6.7), seeded from (pipeline version, window id, view), so a replay of the same window gives the same bytes.
+ * Engine-free: the Flink job (flink-jobs' AugmentFunction) and the trainer's offline {@code eval} / {@code bench train}
+ * path both use this one implementation.
  */
 public final class PairAugmenter implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /**
-     * Version of this augmentation code; part of the pipeline version. Bump it whenever a change here, in {@link Rng}
-     * or in {@link AugmentFunction} changes the bytes of a pair for the same window and parameters (2: seeds masked
-     * to 53 bits).
+     * Version of this augmentation code; part of the Flink job's pipeline version. Bump it whenever a change here, in
+     * {@link Rng}, {@link ImageAugment}, {@link SensorAugment}, {@link TextAugment} or in flink-jobs' AugmentFunction
+     * changes the bytes of a pair for the same window and parameters (2: seeds masked to 53 bits), and re-pin the
+     * golden hashes of AugmentFunctionGoldenBytesTest (flink-jobs) and OfflinePairsGoldenBytesTest (trainer).
      */
     public static final int AUGMENT_CODE_VERSION = 2;
 
@@ -35,7 +40,27 @@ public final class PairAugmenter implements Serializable {
 
     /** The view's seed, in [0, 2^53) (see TrainingPair.seed1's doc). */
     public static long seed(String pipelineVersion, String windowId, int view) {
-        return PipelineVersion.seed(pipelineVersion, windowId, "view" + view) & SEED_MASK;
+        return seed64(pipelineVersion, windowId, "view" + view) & SEED_MASK;
+    }
+
+    /** A 64-bit seed from the first 8 bytes of SHA-256 of the parts joined with '|'. */
+    public static long seed64(String... parts) {
+        byte[] d = sha256(String.join("|", parts));
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | (d[i] & 0xff);
+        return v;
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public AugmentationParams params() {
+        return p;
     }
 
     public TrainingPair augment(MultimodalWindow w) {
@@ -65,11 +90,11 @@ public final class PairAugmenter implements Serializable {
         boolean sensor = in.getSensor();
         boolean vision = in.getVision();
         boolean text = in.getText();
-        if (p.modalityDropoutP > 0) {
+        if (p.modalityDropoutP() > 0) {
             boolean[] keep = {
-                sensor && !rng.coin(p.modalityDropoutP),
-                vision && !rng.coin(p.modalityDropoutP),
-                text && !rng.coin(p.modalityDropoutP)
+                sensor && !rng.coin(p.modalityDropoutP()),
+                vision && !rng.coin(p.modalityDropoutP()),
+                text && !rng.coin(p.modalityDropoutP())
             };
             if (!keep[0] && !keep[1] && !keep[2]) {
                 List<Integer> present = new ArrayList<>();
@@ -114,7 +139,7 @@ public final class PairAugmenter implements Serializable {
         int[] tokens = new int[src.size()];
         if (text) {
             for (int i = 0; i < tokens.length; i++) tokens[i] = src.get(i);
-            tokens = TextAugment.apply(tokens, p.textMaskP, textRng);
+            tokens = TextAugment.apply(tokens, p.textMaskP(), textRng);
         }
         List<Integer> tokenOut = new ArrayList<>(tokens.length);
         for (int t : tokens) tokenOut.add(t);
