@@ -113,9 +113,34 @@ public final class TopicCatalog {
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) throw e;
             }
-            return missing.stream().map(NewTopic::name).collect(Collectors.toSet());
+            Set<String> created = missing.stream().map(NewTopic::name).collect(Collectors.toSet());
+            awaitLeaders(admin, created);
+            return created;
         } catch (Exception e) {
             throw new IllegalStateException("could not create topics: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns once every partition of the new topics has a leader. A producer that writes into a topic whose leader
+     * is not yet known gets a retriable error on its first batch while a later one may succeed, and an idempotent
+     * producer then retries the first forever (KAFKA-14359); waiting here keeps the first writes clean.
+     */
+    private static void awaitLeaders(Admin admin, Set<String> topics) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            boolean ready;
+            try {
+                ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            } catch (ExecutionException e) {
+                ready = false; // metadata not propagated yet (UnknownTopicOrPartition)
+            }
+            if (ready) return;
+            if (System.currentTimeMillis() > deadline)
+                throw new IllegalStateException("topics " + topics + " have no leader after 30 s");
+            Thread.sleep(50);
         }
     }
 }

@@ -168,6 +168,7 @@ class OnlineTrainerIT {
             throws Exception {
         Map<String, Object> c = new HashMap<>();
         c.put("bootstrap.servers", broker.bootstrapServers());
+        c.put("max.in.flight.requests.per.connection", 1); // no retried first batch behind a later one (KAFKA-14359)
         try (Serializer<TrainingPair> ser = t.valueSerde(serde).serializer();
                 KafkaProducer<String, byte[]> p = new KafkaProducer<>(
                         c, new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
