@@ -348,7 +348,7 @@ public final class OnlineTrainer {
                         batcher.add(e.item());
                     } else learner.ledger().passed(e.partition(), e.offset());
                 }
-                poller.backlog.set(queue.size() + batcher.buffered());
+                poller.buffered.set(batcher.buffered());
                 boolean idle = o.idleStopMs > 0 && now - lastInput >= o.idleStopMs && queue.isEmpty();
                 PairBatcher.Drawn d = batcher.next(now, idle);
                 if (d != null) {
@@ -761,7 +761,9 @@ public final class OnlineTrainer {
     /** The poll thread: decode, validate, dead-letter, enqueue; pause/resume on the backlog; lag. */
     private final class Poller {
         final AtomicBoolean running = new AtomicBoolean(true);
-        final AtomicLong backlog = new AtomicLong();
+        /** Pairs in the shuffle buffer (set by the training thread). */
+        final AtomicLong buffered = new AtomicLong();
+
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final KafkaProducer<byte[], byte[]> producer;
         private final OnlineLearner learner;
@@ -801,7 +803,9 @@ public final class OnlineTrainer {
                     if (end != null) boundedFlow();
                     else {
                         // training is behind: stop fetching but keep calling poll (heartbeats, metadata)
-                        long pending = queue.size() + backlog.get();
+                        // what waits beyond a full shuffle buffer: the buffer itself must be able to fill, or the
+                        // batcher would wait for pairs that a paused consumer never fetches
+                        long pending = queue.size() + Math.max(0, buffered.get() - o.shuffleBuffer);
                         if (!paused && pending >= o.queueCapacity) {
                             consumer.pause(consumer.assignment());
                             paused = true;
@@ -821,7 +825,7 @@ public final class OnlineTrainer {
                         OptionalLong l = consumer.currentLag(tp);
                         if (l.isPresent()) lag += l.getAsLong();
                     }
-                    metrics.lagRecords.set(lag + queue.size() + backlog.get());
+                    metrics.lagRecords.set(lag + queue.size() + buffered.get());
                 }
             }
         }
