@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** The one place that knows Braid's topics and how they are created (DESIGN.md, Contracts). */
@@ -131,11 +133,26 @@ public final class TopicCatalog {
         while (true) {
             boolean ready;
             try {
-                ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                        .flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                Map<TopicPartition, OffsetSpec> parts = new HashMap<>();
+                boolean leaders = true;
+                for (var d : admin.describeTopics(topics)
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .values())
+                    for (var p : d.partitions()) {
+                        leaders &= p.leader() != null && !p.leader().isEmpty();
+                        parts.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+                    }
+                // the metadata names a leader before its replica manager serves the partition: ListOffsets is
+                // answered by the leader itself, so it succeeds only once a produce would
+                ready = leaders
+                        && admin.listOffsets(parts)
+                                        .all()
+                                        .get(30, TimeUnit.SECONDS)
+                                        .size()
+                                == parts.size();
             } catch (ExecutionException e) {
-                ready = false; // metadata not propagated yet (UnknownTopicOrPartition)
+                ready = false; // not propagated yet (UnknownTopicOrPartition, NotLeaderOrFollower)
             }
             if (ready) return;
             if (System.currentTimeMillis() > deadline)

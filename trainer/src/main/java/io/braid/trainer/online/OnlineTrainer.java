@@ -391,12 +391,25 @@ public final class OnlineTrainer {
             pollThread.join(10_000);
             if (batchLog != null) batchLog.close();
         }
+        return result(learner, totalPairs, deadLetters.get(), published, pairsPerS, runStartPairs, start, resumed);
+    }
+
+    /** A run's result; pairs/s of the last checkpoint interval, or of the whole run when nothing was published. */
+    private Result result(
+            OnlineLearner learner,
+            long totalPairs,
+            long deadLetters,
+            List<ModelVersion> published,
+            double pairsPerS,
+            long runStartPairs,
+            long start,
+            Checkpoint.Meta resumed) {
         double overall = (learner.pairsTrained() - runStartPairs)
                 / Math.max(1e-3, (System.currentTimeMillis() - start) / 1000.0);
         return new Result(
                 learner.step(),
                 totalPairs,
-                deadLetters.get(),
+                deadLetters,
                 learner.guard().skipped(),
                 learner.guard().rollbacks(),
                 published.isEmpty() ? overall : pairsPerS,
@@ -707,19 +720,7 @@ public final class OnlineTrainer {
             if (finished && batcher.buffered() > 0)
                 log.accept(batcher.buffered() + " pairs of the range stay untrained (fewer than a batch, or the"
                         + " per-source bound): pending in the last checkpoint");
-            double overall = (learner.pairsTrained() - runStartPairs)
-                    / Math.max(1e-3, (System.currentTimeMillis() - start) / 1000.0);
-            return new Result(
-                    learner.step(),
-                    totalPairs,
-                    deadLetters.get(),
-                    learner.guard().skipped(),
-                    learner.guard().rollbacks(),
-                    published.isEmpty() ? overall : pairsPerS,
-                    learner.lastLoss(),
-                    published,
-                    resumed == null ? null : resumed.version(),
-                    metricsPort.get());
+            return result(learner, totalPairs, deadLetters.get(), published, pairsPerS, runStartPairs, start, resumed);
         }
 
         /** Books an entry in the ledger; true when it went into the shuffle buffer. */
