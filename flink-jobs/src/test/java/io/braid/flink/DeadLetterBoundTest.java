@@ -35,6 +35,8 @@ class DeadLetterBoundTest {
         assertFalse(DeadLetterBound.apply(d, 1000));
         assertEquals(100, d.getValue().remaining());
         assertEquals("bad magic byte", d.getError());
+        assertFalse(d.getTruncated());
+        assertEquals(null, d.getOriginalValueBytes());
     }
 
     @Test
@@ -52,6 +54,11 @@ class DeadLetterBoundTest {
         assertTrue(d.getError().startsWith("bad magic byte [truncated value: original_bytes=3145728"), d.getError());
         assertTrue(d.getError().contains("kept_bytes=99998 sha256=" + hash), d.getError());
         assertEquals("BAD_MAGIC_BYTE", d.getReason(), "the reason stays the original one");
+        assertTrue(d.getTruncated());
+        assertEquals(3L * 1024 * 1024, d.getOriginalValueBytes());
+        assertEquals(hash, d.getValueSha256());
+        assertEquals(null, d.getOriginalKeyBytes(), "the key was whole");
+        assertEquals(null, d.getKeySha256());
     }
 
     @Test
@@ -62,5 +69,8 @@ class DeadLetterBoundTest {
         assertEquals(20_000 - DeadLetterBound.KEY_HEAD_BYTES, d.getValue().remaining());
         assertTrue(d.getError().contains("[truncated key: original_bytes=50000"), d.getError());
         assertTrue(d.getError().contains("[truncated value: original_bytes=60000"), d.getError());
+        assertEquals(50_000L, d.getOriginalKeyBytes());
+        assertEquals(DeadLetterBound.sha256(ByteBuffer.wrap(new byte[50_000])), d.getKeySha256());
+        assertEquals(60_000L, d.getOriginalValueBytes());
     }
 }

@@ -242,6 +242,9 @@ class WatermarksAndDeadLettersIT {
         assertEquals(ByteBuffer.wrap(garbage, 0, head.length), ByteBuffer.wrap(head), "the head of the original");
         assertTrue(d.getError().contains("original_bytes=" + garbage.length), d.getError());
         assertTrue(d.getError().contains("sha256=" + hash), d.getError());
+        assertTrue(d.getTruncated(), "the contract says it is truncated");
+        assertEquals((long) garbage.length, d.getOriginalValueBytes());
+        assertEquals(hash, d.getValueSha256());
 
         // what was not emitted is counted with its reason
         assertTrue(fed.duplicates() > 0);

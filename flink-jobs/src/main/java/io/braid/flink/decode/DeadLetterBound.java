@@ -12,8 +12,9 @@ import java.util.HexFormat;
  * SHA-256 of what was cut, so the record can still be identified and matched against its source offset. Without the
  * bound, one oversized input record fails the DLQ sink with RecordTooLargeException and restarts the job in a loop.
  *
- * <p>The DeadLetter contract has no fields for this yet, so it goes in {@code error} as {@code
- * "[truncated value: original_bytes=N kept_bytes=K sha256=HEX]"} (and the same for a key).
+ * <p>The sizes and hashes are in the contract's {@code truncated}, {@code original_*_bytes} and {@code *_sha256} fields,
+ * and for a human reader also at the end of {@code error} as {@code "[truncated value: original_bytes=N kept_bytes=K
+ * sha256=HEX]"} (and the same for a key).
  */
 public final class DeadLetterBound {
     /** The most of an oversized record's key that is kept. */
@@ -34,12 +35,17 @@ public final class DeadLetterBound {
         StringBuilder note = new StringBuilder();
         if (keepKey < key) {
             note.append(' ').append(describe("key", d.getKey(), keepKey));
+            d.setOriginalKeyBytes((long) key);
+            d.setKeySha256(sha256(d.getKey()));
             d.setKey(head(d.getKey(), keepKey));
         }
         if (keepValue < value) {
             note.append(' ').append(describe("value", d.getValue(), keepValue));
+            d.setOriginalValueBytes((long) value);
+            d.setValueSha256(sha256(d.getValue()));
             d.setValue(head(d.getValue(), keepValue));
         }
+        d.setTruncated(true);
         d.setError(d.getError() + note);
         return true;
     }
