@@ -5,7 +5,6 @@ import io.braid.avro.ReplayRange;
 import io.braid.cli.support.Durations;
 import io.braid.cli.support.HelpSections;
 import io.braid.cli.support.ProgressLine;
-import io.braid.topics.TopicCatalog;
 import io.braid.trainer.model.LocalModelStore;
 import io.braid.trainer.online.Checkpoint;
 import io.braid.trainer.online.OnlineTrainer;
@@ -14,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,6 +31,9 @@ import picocli.CommandLine.Option;
         description = "Retrain on an event-time range of mm.train (bounded, deterministic: the same range and seed give"
                 + " the same batches and losses) and publish a version whose lineage names the range.")
 public final class RetrainReplayCommand implements Callable<Integer>, HelpSections.Declared {
+    @Mixin
+    TrainerIo endpoints = new TrainerIo();
+
     /** Re-runs the Flink job over the raw topics into replay-namespaced topics; returns the rebuilt train topic. */
     public interface Rebuilder {
         String rebuild(String id, String bootstrap, String registry, Instant from, Instant to) throws Exception;
@@ -92,36 +95,6 @@ public final class RetrainReplayCommand implements Callable<Integer>, HelpSectio
                     + " then train from replay.<id>.mm.train")
     boolean rebuild;
 
-    @Option(
-            names = "--bootstrap-servers",
-            defaultValue = "localhost:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    String bootstrap;
-
-    @Option(
-            names = "--schema-registry-url",
-            defaultValue = "http://localhost:8081",
-            description = "schema registry URL (default: ${DEFAULT-VALUE})")
-    String registry;
-
-    @Option(
-            names = "--train-topic",
-            defaultValue = TopicCatalog.TRAIN,
-            description = "topic of training pairs (default: ${DEFAULT-VALUE})")
-    String trainTopic;
-
-    @Option(
-            names = "--models-topic",
-            defaultValue = TopicCatalog.MODELS,
-            description = "topic the versions are published on (default: ${DEFAULT-VALUE})")
-    String modelsTopic;
-
-    @Option(
-            names = "--dlq-topic",
-            defaultValue = TopicCatalog.DLQ,
-            description = "dead-letter topic for pairs that fail decoding or validation (default: ${DEFAULT-VALUE})")
-    String dlqTopic;
-
     @Option(names = "--batch-size", defaultValue = "64", description = "pairs per step (default: ${DEFAULT-VALUE})")
     int batch;
 
@@ -142,15 +115,6 @@ public final class RetrainReplayCommand implements Callable<Integer>, HelpSectio
 
     @Option(names = "--threads", defaultValue = "1", description = "torch intra-op threads (default: ${DEFAULT-VALUE})")
     int threads;
-
-    @Option(names = "--batch-log", hidden = true, description = "append one line per step: pairs-before step hash loss")
-    Path batchLog;
-
-    @Option(
-            names = "--model-config",
-            hidden = true,
-            description = "config.json of the architecture to start from (tests: a tiny model)")
-    Path modelConfig;
 
     @Override
     public HelpSections.Sections helpSections() {
@@ -181,23 +145,19 @@ public final class RetrainReplayCommand implements Callable<Integer>, HelpSectio
             return 2;
         }
         String id = objective.id() + "-" + t1.toEpochMilli() + "-" + t2.toEpochMilli() + "-s" + seed;
-        String topic = trainTopic;
+        String topic = endpoints.trainTopic;
         if (rebuild) {
             if (rebuilder == null) {
                 System.err.println("replay: --rebuild needs the Flink job: run it through ./braid replay");
                 return 2;
             }
-            topic = rebuilder.rebuild(id, bootstrap, registry, t1, t2);
+            topic = rebuilder.rebuild(id, endpoints.bootstrap, endpoints.registry, t1, t2);
         }
         TorchThreads.set(threads);
         OnlineTrainer.Options o = new OnlineTrainer.Options();
-        o.bootstrapServers = bootstrap;
-        o.registryUrl = registry;
+        endpoints.applyTo(o, topic);
         o.objective = objective.id();
         o.seed = seed;
-        o.trainTopic = topic;
-        o.modelsTopic = modelsTopic;
-        o.dlqTopic = dlqTopic;
         o.modelDir = modelDir != null ? modelDir : Path.of("replay-models", id);
         o.batchSize = batch;
         o.shuffleBuffer = shuffle;
@@ -208,9 +168,6 @@ public final class RetrainReplayCommand implements Callable<Integer>, HelpSectio
         o.bounded = true;
         o.eventFromMs = t1.toEpochMilli();
         o.eventToMs = t2.toEpochMilli();
-        o.batchLog = batchLog;
-        if (modelConfig != null)
-            o.config = io.braid.trainer.model.ModelConfig.fromJson(java.nio.file.Files.readString(modelConfig));
         if (fromModel != null) o.initFrom = Checkpoint.open(new LocalModelStore(fromModelDir).read(fromModel));
         o.replayRange = ReplayRange.newBuilder()
                 .setFrom(t1)

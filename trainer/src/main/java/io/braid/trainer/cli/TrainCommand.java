@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code braid train}: the online trainer on mm.train (see {@link OnlineTrainer}). */
@@ -18,17 +19,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Train online from mm.train, checkpoint into a model store and publish versions on mm.models.")
 public final class TrainCommand implements Callable<Integer>, HelpSections.Declared {
-    @Option(
-            names = "--bootstrap-servers",
-            defaultValue = "localhost:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    String bootstrap;
-
-    @Option(
-            names = "--schema-registry-url",
-            defaultValue = "http://localhost:8081",
-            description = "schema registry URL (default: ${DEFAULT-VALUE})")
-    String registry;
+    @Mixin
+    TrainerIo endpoints = new TrainerIo();
 
     @Option(
             names = "--objective",
@@ -126,24 +118,6 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
             description = "stop after this long, 0 = run until interrupted (default: ${DEFAULT-VALUE})")
     Duration duration;
 
-    @Option(
-            names = "--train-topic",
-            defaultValue = TopicCatalog.TRAIN,
-            description = "topic of training pairs (default: ${DEFAULT-VALUE})")
-    String trainTopic;
-
-    @Option(
-            names = "--models-topic",
-            defaultValue = TopicCatalog.MODELS,
-            description = "topic the versions are published on (default: ${DEFAULT-VALUE})")
-    String modelsTopic;
-
-    @Option(
-            names = "--dlq-topic",
-            defaultValue = TopicCatalog.DLQ,
-            description = "dead-letter topic for pairs that fail decoding or validation (default: ${DEFAULT-VALUE})")
-    String dlqTopic;
-
     @Option(names = "--threads", defaultValue = "1", description = "torch intra-op threads (default: ${DEFAULT-VALUE})")
     int threads;
 
@@ -185,15 +159,6 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
             description = "bounded, deterministic run: train up to the end offsets mm.train has at start (partitions"
                     + " merged by event time), then checkpoint, publish and exit; a restart resumes it exactly")
     boolean untilEnd;
-
-    @Option(names = "--batch-log", hidden = true, description = "append one line per step: pairs-before step hash loss")
-    Path batchLog;
-
-    @Option(
-            names = "--model-config",
-            hidden = true,
-            description = "config.json of the architecture to start from (tests: a tiny model)")
-    Path modelConfig;
 
     @Option(
             names = "--device",
@@ -252,8 +217,7 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
             return 2;
         }
         OnlineTrainer.Options o = new OnlineTrainer.Options();
-        o.bootstrapServers = bootstrap;
-        o.registryUrl = registry;
+        endpoints.applyTo(o, endpoints.trainTopic);
         o.objective = objective.id();
         o.modelDir = modelDir;
         o.checkpointEverySteps = checkpointEverySteps;
@@ -270,18 +234,12 @@ public final class TrainCommand implements Callable<Integer>, HelpSections.Decla
         o.seed = seed;
         o.metricsPort = metricsPort;
         o.durationMs = duration.toMillis();
-        o.trainTopic = trainTopic;
         o.probeLabelsTopic = probeLabelsTopic;
         o.probeWindowsTopic = probeWindowsTopic;
         o.probeHeldOutPercent = probeHeldOut;
         o.probeMaxWindows = probeWindows;
         o.probeMinWindows = probeMinWindows;
         o.bounded = untilEnd;
-        o.modelsTopic = modelsTopic;
-        o.dlqTopic = dlqTopic;
-        o.batchLog = batchLog;
-        if (modelConfig != null)
-            o.config = io.braid.trainer.model.ModelConfig.fromJson(java.nio.file.Files.readString(modelConfig));
         o.device = device;
         if (objective == Objective.DIMML) {
             System.err.println(
