@@ -16,15 +16,15 @@ import java.util.function.Consumer;
 /**
  * R / U / S probe accuracies of a model version on the {@link ProbeSet}, for its {@code ModelVersion.metrics}. The
  * version is loaded from the store for inference (no gradients, grad mode off), the probe windows are embedded (the
- * fused vector, the features eval probes), split into probe-train and probe-test by segment (SHA-256 of the segment
- * key: 3 in 5 segments train, so windows of one segment never sit on both sides), and the eval suite's linear probes
- * ({@link ProbeSuite#probes}, {@link LogisticProbe#fitCv}: class-balanced, C by stratified CV) are fitted on train and
- * scored on test (balanced accuracy). A probe whose labels have fewer than two classes on either side (S1 when every
+ * fused vector, the features eval probes), and the eval suite's linear probes ({@link ProbeSuite#probes},
+ * {@link LogisticProbe#fitCv}: class-balanced, C by stratified CV) are cross-fitted over 5 folds of segments (SHA-256 of
+ * the segment key, so windows of one segment never sit on both sides of a fit) and scored on the out-of-fold
+ * predictions of every window (balanced accuracy). A probe whose labels have fewer than two classes on either side (S1 when every
  * segment is BIASED) is left out. The untrained model (the fresh trainer's parameters, same init seed) is probed the
  * same way once per probe-set generation: {@code probe_untrained_*}, the step-0 reference.
  */
 public final class VersionProbes {
-    static final int FOLDS = 3;
+    static final int FOLDS = 3, SEGMENT_FOLDS = 5;
     static final long SEED = 48;
 
     private final ProbeSet set;
@@ -79,42 +79,60 @@ public final class VersionProbes {
         return out;
     }
 
-    /** Balanced test accuracy of each probe of the suite on {@code m}'s fused vectors, plus the window counts. */
+    /**
+     * Balanced accuracy of each probe of the suite on {@code m}'s fused vectors, cross-fitted by segment: each of
+     * {@link #SEGMENT_FOLDS} segment folds is predicted by a probe fitted on the other folds, and one balanced accuracy
+     * is taken over every window's out-of-fold prediction. Every segment is tested once (a single 3:2 split tested
+     * only 2 in 5 segments, and with ~30 test segments R moved by ±0.07 between consecutive versions); plus the window
+     * count.
+     */
     public static Map<String, Double> probe(InferenceModel m, ProbeSet.Snapshot s) {
         List<ProbeSet.Example> ex = s.examples();
         List<TrainingPairBatches.View> views = new ArrayList<>(ex.size());
         for (ProbeSet.Example e : ex) views.add(e.view());
         List<WindowEmbedding> emb = m.embedAll(views, null);
-        List<Integer> train = new ArrayList<>(), test = new ArrayList<>();
-        for (int i = 0; i < ex.size(); i++) (trainSegment(ex.get(i).segmentKey()) ? train : test).add(i);
+        int[] fold = new int[ex.size()];
+        for (int i = 0; i < ex.size(); i++) fold[i] = segmentFold(ex.get(i).segmentKey());
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("windows", (double) ex.size());
-        float[][] xtr = rows(emb, train), xte = rows(emb, test);
         for (ProbeSuite.Probe p : ProbeSuite.probes(s.colorMap())) {
-            int[] ytr = labels(ex, train, p), yte = labels(ex, test, p);
-            if (classes(ytr, p.classes()) < 2 || classes(yte, p.classes()) < 2) continue;
-            LogisticProbe lp = LogisticProbe.fitCv(xtr, ytr, p.classes(), FOLDS, SEED);
-            out.put(p.name(), LogisticProbe.balancedAccuracy(yte, lp.predict(xte), p.classes()));
+            int[] y = new int[ex.size()];
+            for (int i = 0; i < y.length; i++)
+                y[i] = p.label().applyAsInt(ex.get(i).factors());
+            int[] pred = new int[y.length];
+            List<Integer> tested = new ArrayList<>();
+            for (int f = 0; f < SEGMENT_FOLDS; f++) {
+                List<Integer> train = new ArrayList<>(), test = new ArrayList<>();
+                for (int i = 0; i < y.length; i++) (fold[i] == f ? test : train).add(i);
+                int[] ytr = pick(y, train);
+                if (test.isEmpty() || classes(ytr, p.classes()) < 2) continue;
+                int[] pf = LogisticProbe.fitCv(rows(emb, train), ytr, p.classes(), FOLDS, SEED)
+                        .predict(rows(emb, test));
+                for (int j = 0; j < test.size(); j++) pred[test.get(j)] = pf[j];
+                tested.addAll(test);
+            }
+            int[] yt = pick(y, tested), pt = pick(pred, tested);
+            if (classes(yt, p.classes()) < 2) continue;
+            out.put(p.name(), LogisticProbe.balancedAccuracy(yt, pt, p.classes()));
         }
         return out;
     }
 
-    /** 3 in 5 segments are probe-train, by the first byte of SHA-256 of the segment key. */
-    static boolean trainSegment(String segmentKey) {
-        return (ProbeSet.sha256(segmentKey)[0] & 0xff) % 5 < 3;
+    /** The segment's cross-fitting fold, by the first byte of SHA-256 of the segment key. */
+    static int segmentFold(String segmentKey) {
+        return (ProbeSet.sha256(segmentKey)[0] & 0xff) % SEGMENT_FOLDS;
+    }
+
+    private static int[] pick(int[] v, List<Integer> idx) {
+        int[] out = new int[idx.size()];
+        for (int i = 0; i < out.length; i++) out[i] = v[idx.get(i)];
+        return out;
     }
 
     private static float[][] rows(List<WindowEmbedding> emb, List<Integer> idx) {
         float[][] x = new float[idx.size()][];
         for (int i = 0; i < x.length; i++) x[i] = emb.get(idx.get(i)).fused();
         return x;
-    }
-
-    private static int[] labels(List<ProbeSet.Example> ex, List<Integer> idx, ProbeSuite.Probe p) {
-        int[] y = new int[idx.size()];
-        for (int i = 0; i < y.length; i++)
-            y[i] = p.label().applyAsInt(ex.get(idx.get(i)).factors());
-        return y;
     }
 
     private static int classes(int[] y, int k) {

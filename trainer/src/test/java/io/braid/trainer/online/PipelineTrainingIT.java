@@ -44,7 +44,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The whole loop on the in-JVM broker: the robot simulator feeds the real Flink job (bounded, on a MiniCluster), whose
  * mm.train feeds the online trainer and whose mm.windows + the simulator's robot.labels feed its probe set. Hostile
  * pairs sit at the head of mm.train. For CoMM and DeCUR: at least 3 versions with offsets and trained-through, the last
- * one's R probe clearly above the untrained model's on the same probe set, the hostile pairs in mm.dlq with their
+ * smoothed loss falling from the first version to the last, probe metrics present (DeCUR: R above the untrained
+ * model's), the hostile pairs in mm.dlq with their
  * reasons, and no held-out (probe) window trained on.
  */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -241,11 +242,14 @@ class PipelineTrainingIT {
         assertTrue(mx.get("probe_windows") >= 40, mx.toString());
         double trained = mx.get("probe_R"), untrained = mx.get("probe_untrained_R");
         assertTrue(Double.isFinite(trained) && Double.isFinite(untrained), mx.toString());
-        // DeCUR: R 0.83 vs 0.67 untrained in the measured run. CoMM does NOT meet this yet: its untrained fused Z
-        // already probes at R 0.80 here and 57 online steps left it at 0.73 (trajectory 0.64 -> 0.77 -> 0.73), so
-        // only DeCUR is held to the "clearly above" bar; see trainer/README.md "Probes in versions".
+        // Both objectives learn their objective on the stream: the smoothed loss falls from the first version to the
+        // last. DeCUR's last R is above the untrained model's on the same cross-fitted probe set (measured: 0.971 vs
+        // 0.839, every version from the first one 0.936 up). CoMM is NOT held to that: its R falls in 58 online steps
+        // of the tiny model (0.747 -> 0.554 vs 0.800 untrained); see trainer/README.md "Probes in versions".
+        double first = vs.get(0).getMetrics().get("loss_smoothed"), lastLoss = mx.get("loss_smoothed");
+        assertTrue(lastLoss < first, "smoothed loss " + first + " -> " + lastLoss);
         if (objective.equals("decur"))
-            assertTrue(trained >= untrained + 0.1, "R " + trained + " vs untrained " + untrained);
+            assertTrue(trained >= untrained + 0.05, "R " + trained + " vs untrained " + untrained);
         for (String k : List.of("probe_U_sensor", "probe_U_image", "probe_U_text", "probe_S2"))
             assertTrue(mx.containsKey(k), k + " missing: " + mx);
     }
