@@ -1,6 +1,7 @@
 package io.braid.trainer.score;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -18,9 +19,9 @@ import org.apache.kafka.common.MetricName;
 
 /**
  * Kafka Streams' own client metrics (threads, tasks, stores, and the embedded consumer and producer:
- * {@code KafkaStreams.metrics()}) as Prometheus gauges named {@code braid_scorer_streams_<group>_<name>} with the
- * Kafka tags as labels, read at scrape time so nothing is copied between scrapes. Non-numeric metrics (version
- * strings) are left out.
+ * {@code KafkaStreams.metrics()}) named {@code braid_scorer_streams_<group>_<name>} with the Kafka tags as labels, read
+ * at scrape time so nothing is copied between scrapes: Kafka's cumulative {@code *-total} metrics become counters
+ * ({@code ..._total}), the rest gauges. Non-numeric metrics (version strings) are left out.
  */
 final class StreamsMetricsCollector implements MultiCollector {
     static final String PREFIX = "braid_scorer_streams_";
@@ -31,17 +32,24 @@ final class StreamsMetricsCollector implements MultiCollector {
         this.metrics = metrics;
     }
 
-    /** The Prometheus name of a Kafka metric: group (without "-metrics") and name, sanitized. */
+    /** The Prometheus name of a Kafka metric: group (without "-metrics") and name (a counter's without "-total"). */
     static String name(MetricName m) {
         String group = m.group().endsWith("-metrics")
                 ? m.group().substring(0, m.group().length() - "-metrics".length())
                 : m.group();
-        return PrometheusNaming.sanitizeMetricName(PREFIX + group + "_" + m.name());
+        String name = counter(m) ? m.name().substring(0, m.name().length() - "-total".length()) : m.name();
+        return PrometheusNaming.prometheusName(
+                (PREFIX + group + "_" + name).replace('-', '_').replaceAll("[^a-zA-Z0-9_:]", "_"));
+    }
+
+    static boolean counter(MetricName m) {
+        return m.name().endsWith("-total");
     }
 
     @Override
     public MetricSnapshots collect() {
         Map<String, List<GaugeSnapshot.GaugeDataPointSnapshot>> byName = new LinkedHashMap<>();
+        Map<String, List<CounterSnapshot.CounterDataPointSnapshot>> counters = new LinkedHashMap<>();
         Map<String, Labels> firstLabels = new LinkedHashMap<>();
         Map<String, Set<Labels>> seen = new LinkedHashMap<>();
         for (Map.Entry<MetricName, ? extends Metric> e : metrics.get().entrySet()) {
@@ -58,17 +66,38 @@ final class StreamsMetricsCollector implements MultiCollector {
             // one label set per name (a name with two tag layouts keeps the first), no duplicate series
             if (first != null && !first.hasSameNames(labels)) continue;
             if (!seen.computeIfAbsent(name, k -> new HashSet<>()).add(labels)) continue;
-            byName.computeIfAbsent(name, k -> new ArrayList<>())
-                    .add(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                            .value(n.doubleValue())
-                            .labels(labels)
-                            .build());
+            if (counter(e.getKey()))
+                counters.computeIfAbsent(name, k -> new ArrayList<>())
+                        .add(CounterSnapshot.CounterDataPointSnapshot.builder()
+                                .value(Math.max(0, n.doubleValue()))
+                                .labels(labels)
+                                .build());
+            else
+                byName.computeIfAbsent(name, k -> new ArrayList<>())
+                        .add(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                                .value(n.doubleValue())
+                                .labels(labels)
+                                .build());
         }
-        List<MetricSnapshot> out = new ArrayList<>(byName.size());
+        List<MetricSnapshot> out = new ArrayList<>(byName.size() + counters.size());
+        counters.forEach((name, points) -> {
+            if (byName.containsKey(name)) return; // a gauge of the same base name keeps it
+            try {
+                CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help("Kafka Streams client metric");
+                points.forEach(b::dataPoint);
+                out.add(b.build());
+            } catch (IllegalArgumentException invalid) {
+                // a name Prometheus reserves: left out rather than failing the whole scrape
+            }
+        });
         byName.forEach((name, points) -> {
-            GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help("Kafka Streams client metric");
-            points.forEach(b::dataPoint);
-            out.add(b.build());
+            try {
+                GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help("Kafka Streams client metric");
+                points.forEach(b::dataPoint);
+                out.add(b.build());
+            } catch (IllegalArgumentException invalid) {
+                // as above
+            }
         });
         return new MetricSnapshots(out);
     }
