@@ -86,7 +86,7 @@ public final class ScoreCommand implements Callable<Integer>, HelpSections.Decla
     @Option(
             names = "--objective",
             converter = Objective.Converter.class,
-            description = "score only versions of this objective (" + "comm | decur | cross | crossself | dimml);"
+            description = "score only versions of this objective (comm | decur | cross | crossself | dimml);"
                     + " default: the newest version of any")
     Objective objective;
 
