@@ -10,6 +10,7 @@ import io.braid.producers.cli.ReplayCommand;
 import io.braid.trainer.cli.BenchTrainCommand;
 import io.braid.trainer.cli.EvalCommand;
 import io.braid.trainer.cli.RetrainReplayCommand;
+import io.braid.trainer.cli.ScoreCommand;
 import io.braid.trainer.cli.TrainCommand;
 import picocli.CommandLine;
 
@@ -24,6 +25,7 @@ final class Subcommands {
         cli.addSubcommand("flink-job", new FlinkJobCommand());
         cli.addSubcommand("eval", new EvalCommand());
         cli.addSubcommand("train", new TrainCommand());
+        cli.addSubcommand("score", new ScoreCommand());
         cli.addSubcommand("replay", new RetrainReplayCommand(new FlinkRebuild()));
     }
 

@@ -11,7 +11,13 @@ import picocli.CommandLine.Command;
 @Command(
         name = "braid-trainer",
         mixinStandardHelpOptions = true,
-        subcommands = {EvalCommand.class, TrainCommand.class, RetrainReplayCommand.class, TrainerMain.Bench.class})
+        subcommands = {
+            EvalCommand.class,
+            TrainCommand.class,
+            ScoreCommand.class,
+            RetrainReplayCommand.class,
+            TrainerMain.Bench.class
+        })
 public final class TrainerMain {
     @Command(
             name = "bench",

@@ -105,7 +105,11 @@ public final class DiMmlModel extends MultimodalModel {
 
     /** Logits per branch [h_sensor, h_image, h_text, fusion] as (4, B, C) host arrays. */
     public double[][][] branchLogits(Batch.Nd b) {
-        NDArray[] f = pooled(b);
+        return branchLogits(pooled(b));
+    }
+
+    /** As {@link #branchLogits(Batch.Nd)} from already pooled features (the scorer has them from its embeddings). */
+    public double[][][] branchLogits(NDArray[] f) {
         double[][][] out = new double[Batch.MODALITIES + 1][][];
         for (int m = 0; m < Batch.MODALITIES; m++) out[m] = host(Nn.linear(f[m], ps, "h" + m));
         out[Batch.MODALITIES] = host(Nn.linear(concatFeatures(f), ps, "fusionhead"));

@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.braid.avro.Modality;
 import io.braid.avro.MultimodalWindow;
 import io.braid.text.Tokenizer;
+import io.braid.trainer.loss.DiMml;
 import io.braid.trainer.online.Checkpoint;
 import io.braid.trainer.online.PairRejectedException;
 import io.braid.trainer.online.TrainingPairBatches;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -136,7 +138,30 @@ public final class InferenceModel implements AutoCloseable {
 
     /** Embeds validated views ({@link TrainingPairBatches#window}) in batches of {@link #BATCH}; ids may be null. */
     public List<WindowEmbedding> embedAll(List<TrainingPairBatches.View> views, List<String> ids) {
-        List<WindowEmbedding> out = new ArrayList<>(views.size());
+        List<Scored> scored = run(views, ids, false);
+        List<WindowEmbedding> out = new ArrayList<>(scored.size());
+        for (Scored s : scored) out.add(s.embedding());
+        return out;
+    }
+
+    /** True when the model has class heads ({@link #scoreAll} then returns {@link ClassScores}): DI-MML. */
+    public boolean classifies() {
+        return model instanceof DiMmlModel;
+    }
+
+    /** One window's embedding and, for a model that {@link #classifies()}, its class scores (else null). */
+    public record Scored(WindowEmbedding embedding, ClassScores classes) {}
+
+    /**
+     * As {@link #embedAll}, plus the certainty-weighted class probabilities of a DI-MML model, computed from the same
+     * pooled features in the same forward pass.
+     */
+    public List<Scored> scoreAll(List<TrainingPairBatches.View> views, List<String> ids) {
+        return run(views, ids, classifies());
+    }
+
+    private List<Scored> run(List<TrainingPairBatches.View> views, List<String> ids, boolean classes) {
+        List<Scored> out = new ArrayList<>(views.size());
         boolean grad = gradModeOff();
         try {
             for (int start = 0; start < views.size(); start += BATCH) {
@@ -147,6 +172,7 @@ public final class InferenceModel implements AutoCloseable {
                     float[][] fused = rows(e.fused(), part.size());
                     float[][][] per = new float[Batch.MODALITIES][][];
                     for (int m = 0; m < Batch.MODALITIES; m++) per[m] = rows(e.perModality()[m], part.size());
+                    ClassScores[] cls = classes ? classScores((DiMmlModel) model, e, host, part.size()) : null;
                     for (int r = 0; r < part.size(); r++) {
                         Map<Modality, float[]> byModality = new EnumMap<>(Modality.class);
                         Set<Modality> used = EnumSet.noneOf(Modality.class);
@@ -155,17 +181,46 @@ public final class InferenceModel implements AutoCloseable {
                                 used.add(MODALITY[m]);
                                 byModality.put(MODALITY[m], per[m][r]);
                             }
-                        out.add(new WindowEmbedding(
-                                version,
-                                ids == null ? null : ids.get(start + r),
-                                fused[r],
-                                Collections.unmodifiableMap(byModality),
-                                Collections.unmodifiableSet(used)));
+                        out.add(new Scored(
+                                new WindowEmbedding(
+                                        version,
+                                        ids == null ? null : ids.get(start + r),
+                                        fused[r],
+                                        Collections.unmodifiableMap(byModality),
+                                        Collections.unmodifiableSet(used)),
+                                cls == null ? null : cls[r]));
                     }
                 }
             }
         } finally {
             restoreGradMode(grad);
+        }
+        return out;
+    }
+
+    /** DI-MML inference (§4.3): branch logits from the pooled features, certainty weights over present branches. */
+    private ClassScores[] classScores(DiMmlModel di, MultimodalModel.Embeddings e, Batch host, int rows) {
+        double[][][] logits = di.branchLogits(e.perModality());
+        boolean[][] present = new boolean[logits.length][rows];
+        for (int r = 0; r < rows; r++) {
+            for (int m = 0; m < Batch.MODALITIES; m++) present[m][r] = host.present(r, m);
+            present[Batch.MODALITIES][r] = true;
+        }
+        double[][] w = DiMml.certaintyWeights(logits, present, di.config().certaintyT());
+        double[][] fused = DiMml.fuse(logits, w);
+        ClassScores[] out = new ClassScores[rows];
+        for (int r = 0; r < rows; r++) {
+            double[] o = fused[r];
+            double max = Double.NEGATIVE_INFINITY, z = 0;
+            for (double v : o) max = Math.max(max, v);
+            for (double v : o) z += Math.exp(v - max);
+            float[] p = new float[o.length];
+            for (int c = 0; c < o.length; c++) p[c] = (float) (Math.exp(o[c] - max) / z);
+            Map<String, Float> weights = new LinkedHashMap<>();
+            for (int k = 0; k < logits.length; k++)
+                if (present[k][r])
+                    weights.put(k < Batch.MODALITIES ? MODALITY[k].name() : ClassScores.FUSION, (float) w[k][r]);
+            out[r] = new ClassScores(p, DiMml.argmax(o), Collections.unmodifiableMap(weights));
         }
         return out;
     }

@@ -8,14 +8,19 @@ import io.braid.text.Tokenizer;
 import io.braid.trainer.model.ModelConfig;
 import java.util.List;
 
-/** Tiny model configs for tests, and the {@link SimulatedPairs} the tests feed (fixed start time). */
-final class Fixtures {
-    static final long START = 1_700_000_000_000L;
+/** Tiny model configs for tests (also the scorer's, in another package), and the {@link SimulatedPairs} the tests feed (fixed start time). */
+public final class Fixtures {
+    public static final long START = 1_700_000_000_000L;
 
     private Fixtures() {}
 
     /** The §6.8 layout with small widths, so a DJL step takes milliseconds on a busy core. */
-    static ModelConfig tiny(String objective) {
+    public static ModelConfig tiny(String objective) {
+        return tiny(objective, 11);
+    }
+
+    /** {@link #tiny(String)} with another parameter-init seed (a second, different model of the same layout). */
+    public static ModelConfig tiny(String objective, long initSeed) {
         return new ModelConfig(
                 objective,
                 32,
@@ -41,10 +46,10 @@ final class Fixtures {
                 true,
                 1.0,
                 1.0,
-                11);
+                initSeed);
     }
 
-    static List<Integer> ints(int[] a) {
+    public static List<Integer> ints(int[] a) {
         return SimulatedPairs.ints(a);
     }
 
@@ -52,7 +57,7 @@ final class Fixtures {
         return SimulatedPairs.pair(d, i, source, windowEnd, p1, p2);
     }
 
-    static Presence all() {
+    public static Presence all() {
         return SimulatedPairs.all();
     }
 
@@ -61,7 +66,7 @@ final class Fixtures {
         return SimulatedPairs.stream(robots, ticks, seed, START);
     }
 
-    static SimulatedDataset dataset(int ticks) {
+    public static SimulatedDataset dataset(int ticks) {
         return SimulatedDataset.generate(DatasetSpec.defaults(5, ticks));
     }
 }

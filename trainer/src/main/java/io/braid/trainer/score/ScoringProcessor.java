@@ -1,0 +1,237 @@
+package io.braid.trainer.score;
+
+import io.braid.avro.DeadLetter;
+import io.braid.avro.ModelVersion;
+import io.braid.avro.MultimodalWindow;
+import io.braid.serde.WireFormatException;
+import io.braid.trainer.online.PairRejectedException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Decodes mm.windows records, buffers them in a changelogged store and scores them in micro-batches with the current
+ * model. The buffer is what makes batching exactly-once safe: a window's input offset is committed together with
+ * either its buffered copy or its outputs (exactly_once_v2), never with neither, and a restarted task finds its
+ * windows in the restored store. The same store holds windows that wait for a first model, or (HOLD) for a model
+ * fresh enough for them, up to {@code maxWaitingWindows}; beyond that the oldest waiting window goes to mm.dlq with
+ * reason {@value #WAIT_OVERFLOW} (its raw bytes and offset, so it can be replayed): nothing is dropped silently, and
+ * the stream keeps moving instead of blocking its thread past the poll interval.
+ *
+ * <p>Undecodable bytes go to mm.dlq at once (stage {@code deserialize}); a window the model refuses (shape,
+ * vocabulary, values) when its batch is scored (stage {@code validate}). A registry that is down or misconfigured is
+ * no property of the record, so it fails the task (retried by Kafka Streams) instead of dead-lettering good data.
+ */
+final class ScoringProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
+    static final String WAIT_OVERFLOW = "WAIT_OVERFLOW";
+
+    private final ScoringOptions options;
+    private final ModelSource models;
+    private final ScoringMetrics metrics;
+    private final Deserializer<MultimodalWindow> windows;
+    private final Deserializer<ModelVersion> versions;
+    private final Map<Long, MultimodalWindow> decoded = new HashMap<>();
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<Long, byte[]> buffer;
+    private long nextSeq;
+    private int buffered, fresh;
+    private ModelVersion lastPassModel;
+
+    ScoringProcessor(
+            ScoringOptions options,
+            ModelSource models,
+            Deserializer<MultimodalWindow> windows,
+            Deserializer<ModelVersion> versions) {
+        this.options = options;
+        this.models = models;
+        this.metrics = models.metrics();
+        this.windows = windows;
+        this.versions = versions;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        buffer = context.getStateStore(ScoringTopology.BUFFER_STORE);
+        try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
+            while (it.hasNext()) {
+                nextSeq = Math.max(nextSeq, it.next().key + 1);
+                buffered++;
+            }
+        }
+        metrics.waiting.inc(buffered);
+        fresh = buffered;
+        // the global store is complete before tasks start: offer what it holds (a restart needs no new version)
+        KeyValueStore<String, byte[]> stored = context.getStateStore(ScoringTopology.MODELS_STORE);
+        try (KeyValueIterator<String, byte[]> it = stored.all()) {
+            while (it.hasNext()) ModelsUpdater.offer(models, versions, options.modelsTopic(), it.next().value);
+        }
+        context.schedule(options.maxBatchWait(), PunctuationType.WALL_CLOCK_TIME, now -> scoreBuffered());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        BufferedWindow b = new BufferedWindow(
+                meta == null ? options.windowsTopic() : meta.topic(),
+                meta == null ? -1 : meta.partition(),
+                meta == null ? -1 : meta.offset(),
+                record.timestamp(),
+                System.currentTimeMillis(),
+                record.key(),
+                record.value());
+        MultimodalWindow w = decode(b);
+        if (w == null) return;
+        long seq = nextSeq++;
+        buffer.put(seq, b.encode());
+        decoded.put(seq, w);
+        buffered++;
+        fresh++;
+        metrics.waiting.inc();
+        if (buffered > options.maxWaitingWindows()) evictOldest();
+        if (fresh >= options.maxBatchSize() && models.current() != null) scoreBuffered();
+    }
+
+    /** The window, or null after dead-lettering bytes that are none. */
+    private MultimodalWindow decode(BufferedWindow b) {
+        try {
+            MultimodalWindow w = windows.deserialize(b.topic(), b.value());
+            if (w != null) return w;
+            deadLetter(b, "deserialize", WireFormatException.Reason.NULL_PAYLOAD.name(), "no value");
+        } catch (WireFormatException e) {
+            if (e.reason() == WireFormatException.Reason.REGISTRY_UNAVAILABLE
+                    || e.reason() == WireFormatException.Reason.REGISTRY_MISCONFIGURED) throw e;
+            deadLetter(b, "deserialize", e.reason().name(), String.valueOf(e.getMessage()));
+        } catch (RuntimeException e) {
+            deadLetter(b, "deserialize", PairRejectedException.Reason.DESERIALIZATION_FAILED.name(), e.toString());
+        }
+        return null;
+    }
+
+    /**
+     * Scores every buffered window the current model may score, oldest first, in batches of at most
+     * {@code maxBatchSize}; under HOLD, windows too new for the model stay buffered.
+     */
+    private void scoreBuffered() {
+        if (buffered == 0) return;
+        try (ModelSource.Lease lease = models.acquire()) {
+            if (lease == null) return;
+            if (fresh == 0 && lease.version().equals(lastPassModel)) return; // only held windows, same model
+            List<KeyValue<Long, byte[]>> all = new ArrayList<>(buffered);
+            try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
+                while (it.hasNext()) all.add(it.next());
+            }
+            boolean hold = options.stalenessPolicy() == StalenessPolicy.HOLD;
+            List<Pending> batch = new ArrayList<>(options.maxBatchSize());
+            for (KeyValue<Long, byte[]> kv : all) {
+                BufferedWindow b = BufferedWindow.decode(kv.value);
+                MultimodalWindow w = decoded.get(kv.key);
+                if (w == null) w = decode(b); // restored after a restart
+                if (w == null) {
+                    remove(kv.key);
+                    continue;
+                }
+                if (hold && WindowScorer.stale(w, lease.trainedThroughMs(), options.maxModelAge())) continue;
+                batch.add(new Pending(kv.key, b, w));
+                if (batch.size() == options.maxBatchSize()) {
+                    score(lease, batch);
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) score(lease, batch);
+            fresh = 0;
+            lastPassModel = lease.version();
+        }
+    }
+
+    private record Pending(long seq, BufferedWindow raw, MultimodalWindow window) {}
+
+    private void score(ModelSource.Lease lease, List<Pending> batch) {
+        List<WindowScorer.Input> inputs = new ArrayList<>(batch.size());
+        for (Pending p : batch)
+            inputs.add(new WindowScorer.Input(p.window(), p.raw().readAtMs()));
+        List<WindowScorer.Result> results =
+                WindowScorer.score(lease, inputs, options.maxModelAge(), System::currentTimeMillis);
+        long trainedThrough = lease.trainedThroughMs();
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            if (results.get(i) instanceof WindowScorer.Scored s) {
+                long ts = p.raw().timestamp();
+                context.forward(new Record<>(p.window().getSourceId(), s.embedding(), ts));
+                if (s.prediction() != null) {
+                    context.forward(new Record<>(p.window().getSourceId(), s.prediction(), ts));
+                    metrics.predictions.inc();
+                }
+                metrics.scored.inc();
+                if (s.embedding().getStale()) metrics.staleScored.inc();
+                metrics.latency.observe(s.embedding().getLatencyMs() / 1000.0);
+                metrics.modelAge.set((p.window().getWindowEnd().toEpochMilli() - trainedThrough) / 1000.0);
+            } else if (results.get(i) instanceof WindowScorer.Rejected r) {
+                deadLetter(p.raw(), "validate", r.reason().name(), r.message());
+            }
+            remove(p.seq());
+        }
+    }
+
+    /** The oldest buffered window goes to mm.dlq: the waiting buffer is full. */
+    private void evictOldest() {
+        KeyValue<Long, byte[]> oldest;
+        try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
+            oldest = it.next();
+        }
+        ModelVersion v = models.current();
+        deadLetter(
+                BufferedWindow.decode(oldest.value),
+                "score",
+                WAIT_OVERFLOW,
+                options.maxWaitingWindows() + " windows waiting ("
+                        + (v == null ? "no model yet" : "model " + v.getVersion() + " too old for them under HOLD")
+                        + "): the oldest is dead-lettered");
+        remove(oldest.key);
+    }
+
+    private void remove(long seq) {
+        buffer.delete(seq);
+        decoded.remove(seq);
+        buffered--;
+        if (fresh > buffered) fresh = buffered;
+        metrics.waiting.dec();
+    }
+
+    private void deadLetter(BufferedWindow b, String stage, String reason, String error) {
+        DeadLetter d = DeadLetter.newBuilder()
+                .setSourceTopic(b.topic())
+                .setSourcePartition(b.partition())
+                .setSourceOffset(b.offset())
+                .setKey(b.key() == null ? null : ByteBuffer.wrap(b.key()))
+                .setValue(b.value() == null ? null : ByteBuffer.wrap(b.value()))
+                .setStage(stage)
+                .setReason(reason)
+                .setError(error)
+                .setFailedAt(Instant.now())
+                .build();
+        String key = b.key() == null ? null : new String(b.key(), StandardCharsets.UTF_8);
+        context.forward(new Record<>(key, d, b.timestamp()));
+        metrics.deadLetters.labelValues(stage, reason).inc();
+    }
+
+    @Override
+    public void close() {
+        metrics.waiting.dec(buffered);
+        decoded.clear();
+    }
+}
