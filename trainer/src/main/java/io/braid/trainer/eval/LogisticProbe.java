@@ -1,6 +1,9 @@
 package io.braid.trainer.eval;
 
+import io.braid.avro.LinearHead;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -76,6 +79,62 @@ public final class LogisticProbe {
         double[] w0 = warm != null ? warm.clone() : new double[classes * (d + 1)];
         double[] w = Lbfgs.minimize(obj, w0, 200, 1e-6);
         return new LogisticProbe(classes, d, mean, std, w, c);
+    }
+
+    /** Class probabilities (softmax of the scores) of one row. */
+    public double[] probabilities(float[] x) {
+        double[] s = new double[classes];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < classes; k++) {
+            int o = k * (dim + 1);
+            double v = w[o + dim];
+            for (int j = 0; j < dim; j++) v += w[o + j] * ((x[j] - mean[j]) / std[j]);
+            s[k] = v;
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (int k = 0; k < classes; k++) sum += s[k] = Math.exp(s[k] - max);
+        for (int k = 0; k < classes; k++) s[k] /= sum;
+        return s;
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    /** This probe as a published prediction head (ModelVersion.heads). */
+    public LinearHead toHead(String task, List<String> classLabels, double balancedAccuracy) {
+        if (classLabels.size() != classes)
+            throw new IllegalArgumentException(classLabels.size() + " labels for " + classes + " classes");
+        return LinearHead.newBuilder()
+                .setTask(task)
+                .setClassLabels(new ArrayList<>(classLabels))
+                .setMean(floats(mean))
+                .setScale(floats(std))
+                .setWeights(floats(w))
+                .setBalancedAccuracy(balancedAccuracy)
+                .build();
+    }
+
+    /** A published head back as a probe; refuses inconsistent sizes. */
+    public static LogisticProbe fromHead(LinearHead h) {
+        int k = h.getClassLabels().size(), d = h.getMean().size();
+        if (k < 2 || d < 1 || h.getScale().size() != d || h.getWeights().size() != k * (d + 1))
+            throw new IllegalArgumentException("head " + h.getTask() + ": " + k + " classes, " + d + " features, "
+                    + h.getScale().size() + " scales, " + h.getWeights().size() + " weights");
+        double[] mean = new double[d], std = new double[d], w = new double[k * (d + 1)];
+        for (int j = 0; j < d; j++) {
+            mean[j] = h.getMean().get(j);
+            std[j] = h.getScale().get(j);
+        }
+        for (int i = 0; i < w.length; i++) w[i] = h.getWeights().get(i);
+        return new LogisticProbe(k, d, mean, std, w, Double.NaN);
+    }
+
+    private static List<Float> floats(double[] v) {
+        List<Float> out = new ArrayList<>(v.length);
+        for (double x : v) out.add((float) x);
+        return out;
     }
 
     public int[] predict(float[][] x) {

@@ -2,6 +2,7 @@ package io.braid.trainer.online;
 
 import ai.djl.Device;
 import io.braid.avro.DeadLetter;
+import io.braid.avro.LinearHead;
 import io.braid.avro.ModelVersion;
 import io.braid.avro.SourceOffset;
 import io.braid.avro.TrainingPair;
@@ -528,9 +529,12 @@ public final class OnlineTrainer {
         mx.put("pairs", (double) m.pairsTrained());
         mx.put("skipped_steps", (double) learner.guard().skipped());
         mx.put("rollbacks", (double) learner.guard().rollbacks());
+        List<LinearHead> heads = List.of();
         if (probes != null) {
             try {
-                mx.putAll(probes.metrics(store, m.version()));
+                VersionProbes.Measured measured = probes.measure(store, m.version());
+                mx.putAll(measured.metrics());
+                heads = measured.heads();
             } catch (IOException | RuntimeException e) {
                 // a probe is a measurement: the version is published without it
                 log.accept("probes of " + m.version() + " failed: " + e);
@@ -547,6 +551,7 @@ public final class OnlineTrainer {
                 .setOffsetsFrom(sourceOffsets(rangeFrom))
                 .setMetrics(mx)
                 .setConfigJson(learner.model().config().toJson())
+                .setHeads(heads)
                 .setReplayRange(o.replayRange)
                 .build();
         ModelVersion ok = null;

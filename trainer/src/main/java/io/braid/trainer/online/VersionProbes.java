@@ -1,5 +1,6 @@
 package io.braid.trainer.online;
 
+import io.braid.avro.LinearHead;
 import io.braid.trainer.eval.LogisticProbe;
 import io.braid.trainer.eval.ProbeSuite;
 import io.braid.trainer.model.InferenceModel;
@@ -25,6 +26,19 @@ import java.util.function.Consumer;
  */
 public final class VersionProbes {
     static final int FOLDS = 3, SEGMENT_FOLDS = 5;
+    /**
+     * The probes that become prediction heads, by task name: each is refitted on every probe window and published
+     * with the version (ModelVersion.heads), so the scorer predicts the simulator's factors. The synergy probes stay
+     * measurements.
+     */
+    static final Map<String, String> TASKS =
+            Map.of("R", "object", "U_sensor", "profile", "U_image", "texture", "U_text", "verb");
+
+    /** Probe metrics of a version and the prediction heads fitted for it. */
+    public record Measured(Map<String, Double> metrics, List<LinearHead> heads) {
+        static final Measured NONE = new Measured(Map.of(), List.of());
+    }
+
     static final long SEED = 48;
 
     private final ProbeSet set;
@@ -44,8 +58,11 @@ public final class VersionProbes {
         this.log = log;
     }
 
-    /** Probe metrics of the stored version plus the untrained reference; empty (reason logged) when too few windows. */
-    public Map<String, Double> metrics(ModelStore store, String version) throws IOException {
+    /**
+     * Probe metrics of the stored version plus the untrained reference, and its prediction heads; empty (reason logged)
+     * when too few windows.
+     */
+    public Measured measure(ModelStore store, String version) throws IOException {
         long t0 = System.nanoTime();
         ProbeSet.Snapshot s = set.snapshot();
         if (s.examples().size() < minWindows || s.colorMap() == null) {
@@ -53,15 +70,17 @@ public final class VersionProbes {
                     + " labelled held-out windows, need " + minWindows;
             if (!why.substring(why.indexOf(':')).equals(lastSkip)) log.accept(why);
             lastSkip = why.substring(why.indexOf(':'));
-            return Map.of();
+            return Measured.NONE;
         }
         Map<String, Double> out = new LinkedHashMap<>();
+        List<LinearHead> heads = new ArrayList<>();
         try (InferenceModel m = InferenceModel.load(store, version)) {
-            for (Map.Entry<String, Double> e : probe(m, s).entrySet()) out.put("probe_" + e.getKey(), e.getValue());
+            for (Map.Entry<String, Double> e : probe(m, s, heads).entrySet())
+                out.put("probe_" + e.getKey(), e.getValue());
         }
         if (baselineGeneration != s.generation()) {
             try (InferenceModel m = InferenceModel.untrained(config, vocabVersion, "untrained")) {
-                baseline = probe(m, s);
+                baseline = probe(m, s, null);
             }
             baselineGeneration = s.generation();
         }
@@ -76,7 +95,7 @@ public final class VersionProbes {
                 secs,
                 out.getOrDefault("probe_R", Double.NaN),
                 out.getOrDefault("probe_untrained_R", Double.NaN)));
-        return out;
+        return new Measured(out, heads);
     }
 
     /**
@@ -84,9 +103,9 @@ public final class VersionProbes {
      * {@link #SEGMENT_FOLDS} segment folds is predicted by a probe fitted on the other folds, and one balanced accuracy
      * is taken over every window's out-of-fold prediction. Every segment is tested once (a single 3:2 split tested
      * only 2 in 5 segments, and with ~30 test segments R moved by ±0.07 between consecutive versions); plus the window
-     * count.
+     * count. With {@code heads} non-null, each {@link #TASKS} probe is refitted on every window and added to it.
      */
-    public static Map<String, Double> probe(InferenceModel m, ProbeSet.Snapshot s) {
+    public static Map<String, Double> probe(InferenceModel m, ProbeSet.Snapshot s, List<LinearHead> heads) {
         List<ProbeSet.Example> ex = s.examples();
         List<TrainingPairBatches.View> views = new ArrayList<>(ex.size());
         for (ProbeSet.Example e : ex) views.add(e.view());
@@ -113,7 +132,16 @@ public final class VersionProbes {
             }
             int[] yt = pick(y, tested), pt = pick(pred, tested);
             if (classes(yt, p.classes()) < 2) continue;
-            out.put(p.name(), LogisticProbe.balancedAccuracy(yt, pt, p.classes()));
+            double acc = LogisticProbe.balancedAccuracy(yt, pt, p.classes());
+            out.put(p.name(), acc);
+            if (heads != null && TASKS.containsKey(p.name())) {
+                List<Integer> all = new ArrayList<>();
+                for (int i = 0; i < y.length; i++) all.add(i);
+                List<String> labels = new ArrayList<>();
+                for (int k = 0; k < p.classes(); k++) labels.add(TASKS.get(p.name()) + "_" + k);
+                heads.add(LogisticProbe.fitCv(rows(emb, all), y, p.classes(), FOLDS, SEED)
+                        .toHead(TASKS.get(p.name()), labels, acc));
+            }
         }
         return out;
     }

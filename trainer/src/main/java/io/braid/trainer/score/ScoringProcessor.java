@@ -3,6 +3,7 @@ package io.braid.trainer.score;
 import io.braid.avro.DeadLetter;
 import io.braid.avro.ModelVersion;
 import io.braid.avro.MultimodalWindow;
+import io.braid.avro.Prediction;
 import io.braid.serde.WireFormatException;
 import io.braid.trainer.online.PairRejectedException;
 import java.nio.ByteBuffer;
@@ -172,8 +173,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
             if (results.get(i) instanceof WindowScorer.Scored s) {
                 long ts = p.raw().timestamp();
                 context.forward(new Record<>(p.window().getSourceId(), s.embedding(), ts));
-                if (s.prediction() != null) {
-                    context.forward(new Record<>(p.window().getSourceId(), s.prediction(), ts));
+                for (Prediction pr : s.predictions()) {
+                    context.forward(new Record<>(p.window().getSourceId(), pr, ts));
                     metrics.predictions.inc();
                 }
                 metrics.scored.inc();

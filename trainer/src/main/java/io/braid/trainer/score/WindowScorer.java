@@ -1,10 +1,12 @@
 package io.braid.trainer.score;
 
 import io.braid.avro.Embedding;
+import io.braid.avro.LinearHead;
 import io.braid.avro.Modality;
 import io.braid.avro.ModelVersion;
 import io.braid.avro.MultimodalWindow;
 import io.braid.avro.Prediction;
+import io.braid.trainer.eval.LogisticProbe;
 import io.braid.trainer.model.ClassScores;
 import io.braid.trainer.model.InferenceModel;
 import io.braid.trainer.model.WindowEmbedding;
@@ -31,8 +33,11 @@ public final class WindowScorer {
     /** One input's outcome, in input order. */
     public sealed interface Result permits Scored, Rejected {}
 
-    /** {@code prediction} is null for models without class heads. */
-    public record Scored(Embedding embedding, Prediction prediction) implements Result {}
+    /**
+     * {@code predictions}: one per prediction head of the version (ModelVersion.heads, on the fused vector) and, for
+     * DI-MML, its certainty-weighted classes; empty for a version without heads.
+     */
+    public record Scored(Embedding embedding, List<Prediction> predictions) implements Result {}
 
     public record Rejected(PairRejectedException.Reason reason, String message) implements Result {}
 
@@ -70,15 +75,21 @@ public final class WindowScorer {
             }
         }
         List<InferenceModel.Scored> scored = views.isEmpty() ? List.of() : model.scoreAll(views, ids);
+        List<Head> heads = heads(version);
         long now = clock.getAsLong();
         long trainedThrough = version.getTrainedThrough().toEpochMilli();
         for (int k = 0; k < scored.size(); k++) {
             Input in = inputs.get(at.get(k));
             boolean isStale = stale(in.window(), trainedThrough, maxAge);
             InferenceModel.Scored s = scored.get(k);
-            out[at.get(k)] = new Scored(
-                    embedding(in, s, version, isStale, now),
-                    s.classes() == null ? null : prediction(in.window(), s.classes(), version, isStale, now));
+            List<Prediction> predictions = new ArrayList<>(heads.size() + 1);
+            if (s.classes() != null) predictions.add(prediction(in.window(), s.classes(), version, isStale, now));
+            float[] fused = s.embedding().fused();
+            for (Head h : heads)
+                if (h.probe().dim() == fused.length)
+                    predictions.add(
+                            headPrediction(in.window(), h, h.probe().probabilities(fused), version, isStale, now));
+            out[at.get(k)] = new Scored(embedding(in, s, version, isStale, now), predictions);
         }
         return Arrays.asList(out);
     }
@@ -95,6 +106,8 @@ public final class WindowScorer {
                 per.put(m.name(), floats(e.perModality().get(m)));
                 if (s.classes() != null && s.classes().certaintyWeights().containsKey(m.name()))
                     certainty.put(m.name(), s.classes().certaintyWeights().get(m.name()));
+                else if (v.getObjective().equals("comm") && e.perModality().get(m).length == e.fused().length)
+                    certainty.put(m.name(), agreement(e.perModality().get(m), e.fused()));
             }
         return Embedding.newBuilder()
                 .setWindowId(w.getWindowId())
@@ -124,6 +137,60 @@ public final class WindowScorer {
                 .setProbabilities(floats(c.probabilities()))
                 .setPredicted(c.predicted())
                 .setCertaintyWeights(new LinkedHashMap<>(c.certaintyWeights()))
+                .setModelVersion(v.getVersion())
+                .setModelTrainedThrough(v.getTrainedThrough())
+                .setScoredAt(Instant.ofEpochMilli(now))
+                .setStale(stale)
+                .build();
+    }
+
+    /**
+     * CoMM's per-modality certainty: how far the modality alone (its unimodal Z_m, the other modalities' tokens
+     * removed) agrees with the fused Z, as (1 + cos) / 2 in [0, 1]. A modality whose evidence the fusion overrides
+     * scores low. DI-MML gives its own certainty weights; the other objectives have no fused space to compare with.
+     */
+    static float agreement(float[] a, float[] b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        if (na == 0 || nb == 0) return 0.5f;
+        return (float) ((1 + dot / Math.sqrt(na * nb)) / 2);
+    }
+
+    /** A published linear head, ready to apply. */
+    record Head(LinearHead spec, LogisticProbe probe) {}
+
+    /** The version's heads; one whose sizes do not add up is left out (the others still predict). */
+    static List<Head> heads(ModelVersion v) {
+        List<Head> out = new ArrayList<>(v.getHeads().size());
+        for (LinearHead h : v.getHeads()) {
+            try {
+                out.add(new Head(h, LogisticProbe.fromHead(h)));
+            } catch (IllegalArgumentException e) {
+                // a malformed head in a version: the embedding and the other heads are still good
+            }
+        }
+        return out;
+    }
+
+    static Prediction headPrediction(MultimodalWindow w, Head h, double[] p, ModelVersion v, boolean stale, long now) {
+        List<Float> probs = new ArrayList<>(p.length);
+        int best = 0;
+        for (int i = 0; i < p.length; i++) {
+            probs.add((float) p[i]);
+            if (p[i] > p[best]) best = i;
+        }
+        return Prediction.newBuilder()
+                .setWindowId(w.getWindowId())
+                .setSourceId(w.getSourceId())
+                .setWindowEnd(w.getWindowEnd())
+                .setTask(h.spec().getTask())
+                .setClassLabels(new ArrayList<>(h.spec().getClassLabels()))
+                .setProbabilities(probs)
+                .setPredicted(best)
                 .setModelVersion(v.getVersion())
                 .setModelTrainedThrough(v.getTrainedThrough())
                 .setScoredAt(Instant.ofEpochMilli(now))

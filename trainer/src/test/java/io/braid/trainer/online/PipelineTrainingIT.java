@@ -252,5 +252,15 @@ class PipelineTrainingIT {
             assertTrue(trained >= untrained + 0.05, "R " + trained + " vs untrained " + untrained);
         for (String k : List.of("probe_U_sensor", "probe_U_image", "probe_U_text", "probe_S2"))
             assertTrue(mx.containsKey(k), k + " missing: " + mx);
+        // the prediction heads the scorer uses: one per simulator task, over the fused vector, 4 classes each
+        Set<String> tasks = new TreeSet<>();
+        int dim = o.config.objective().equals("comm") ? o.config.d() : 3 * o.config.d();
+        for (io.braid.avro.LinearHead h : last.getHeads()) {
+            tasks.add(h.getTask());
+            assertEquals(4, h.getClassLabels().size(), h.getTask());
+            assertEquals(dim, h.getMean().size(), h.getTask());
+            assertEquals(4 * (dim + 1), h.getWeights().size(), h.getTask());
+        }
+        assertEquals(Set.of("object", "profile", "texture", "verb"), tasks);
     }
 }

@@ -90,11 +90,70 @@ class ScoringTopologyTest {
             for (Modality mo : Modality.values())
                 assertArrayEquals(
                         want.perModality().get(mo), floats(e.getPerModality().get(mo.name())));
-            assertTrue(e.getCertainty().isEmpty(), "CoMM has no certainty weights");
+            // CoMM's certainty: agreement of each modality's Z_m with the fused Z, (1 + cos) / 2
+            assertEquals(
+                    java.util.Set.of("SENSOR", "VISION", "TEXT"),
+                    e.getCertainty().keySet());
+            for (Modality mo : Modality.values()) {
+                float[] a = want.perModality().get(mo), b = want.fused();
+                double dot = 0, na = 0, nb = 0;
+                for (int i = 0; i < a.length; i++) {
+                    dot += a[i] * b[i];
+                    na += a[i] * a[i];
+                    nb += b[i] * b[i];
+                }
+                assertEquals(
+                        (1 + dot / Math.sqrt(na * nb)) / 2, e.getCertainty().get(mo.name()), 1e-5);
+            }
             assertTrue(e.getLatencyMs() >= 0);
             assertFalse(e.getStale());
-            assertTrue(h.predictions().isEmpty(), "CoMM has no class heads");
+            assertTrue(h.predictions().isEmpty(), "a version without heads predicts nothing");
             assertEquals(0, h.buffered(), "nothing left behind in the buffer");
+        }
+    }
+
+    /** A version's published linear heads give one prediction per head; a malformed head is left out. */
+    @Test
+    void theVersionsHeadsPredictOnTheFusedVector() throws Exception {
+        int dim;
+        MultimodalWindow w = ScoringFixtures.window(data, 2, "robot-2");
+        try (InferenceModel m = direct(comm1, "v1")) {
+            dim = m.embed(w).fused().length;
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        java.util.List<Float> mean = new java.util.ArrayList<>(),
+                scale = new java.util.ArrayList<>(),
+                weights = new java.util.ArrayList<>();
+        for (int j = 0; j < dim; j++) {
+            mean.add((float) r.nextGaussian());
+            scale.add(1f + (float) r.nextDouble());
+        }
+        for (int i = 0; i < 3 * (dim + 1); i++) weights.add((float) r.nextGaussian());
+        io.braid.avro.LinearHead good =
+                new io.braid.avro.LinearHead("object", List.of("cube", "ball", "cone"), mean, scale, weights, 0.9);
+        io.braid.avro.LinearHead bad =
+                new io.braid.avro.LinearHead("broken", List.of("a", "b"), mean, scale, weights.subList(0, 5), 0.5);
+        ModelVersion v = v1();
+        v.setHeads(List.of(good, bad));
+        try (ScoringHarness h = new ScoringHarness(ScoringHarness.options())) {
+            h.pipeModel(v);
+            h.pipe(w);
+            h.tick();
+            Embedding e = h.embeddings().get(0);
+            var preds = h.predictions();
+            assertEquals(1, preds.size(), "one good head, the malformed one left out");
+            io.braid.avro.Prediction p = preds.get(0);
+            assertEquals("object", p.getTask());
+            assertEquals(w.getWindowId(), p.getWindowId());
+            assertEquals("v1", p.getModelVersion());
+            assertEquals(List.of("cube", "ball", "cone"), p.getClassLabels());
+            double[] want = io.braid.trainer.eval.LogisticProbe.fromHead(good).probabilities(floats(e.getFused()));
+            int best = 0;
+            for (int k = 0; k < 3; k++) {
+                assertEquals(want[k], p.getProbabilities().get(k), 1e-6);
+                if (want[k] > want[best]) best = k;
+            }
+            assertEquals(best, p.getPredicted());
         }
     }
 
