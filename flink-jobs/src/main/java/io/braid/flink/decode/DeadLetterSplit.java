@@ -2,6 +2,7 @@ package io.braid.flink.decode;
 
 import io.braid.avro.DeadLetter;
 import io.braid.flink.JobCounters;
+import io.braid.topics.DeadLetterBound;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -9,6 +9,7 @@ import io.braid.avro.TrainingPair;
 import io.braid.serde.SerdeConfig;
 import io.braid.serde.WireFormatException;
 import io.braid.text.Tokenizer;
+import io.braid.topics.DeadLetterBound;
 import io.braid.topics.TopicCatalog;
 import io.braid.topics.Topics;
 import io.braid.trainer.model.DeviceChoice;
@@ -924,6 +925,8 @@ public final class OnlineTrainer {
                     .setError(error)
                     .setFailedAt(Instant.now())
                     .build();
+            // a pair may be up to mm.train's 4 MiB; mm.dlq takes 1 MiB (TopicCatalog)
+            DeadLetterBound.apply(d, TopicCatalog.maxDeadLetterPayloadBytes());
             producer.send(new ProducerRecord<>(o.dlqTopic, r.key(), dlq.serialize(o.dlqTopic, d)), (md, ex) -> {
                 if (ex != null)
                     log.accept("could not write a dead letter for " + r.topic() + "/" + r.partition() + "@" + r.offset()

@@ -5,6 +5,8 @@ import io.braid.avro.ModelVersion;
 import io.braid.avro.MultimodalWindow;
 import io.braid.avro.Prediction;
 import io.braid.serde.WireFormatException;
+import io.braid.topics.DeadLetterBound;
+import io.braid.topics.TopicCatalog;
 import io.braid.trainer.online.PairRejectedException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -225,6 +227,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
                 .setError(error)
                 .setFailedAt(Instant.now())
                 .build();
+        // a window may be up to mm.windows' 4 MiB; mm.dlq takes 1 MiB: keep the head, the size and a hash
+        DeadLetterBound.apply(d, TopicCatalog.maxDeadLetterPayloadBytes());
         String key = b.key() == null ? null : new String(b.key(), StandardCharsets.UTF_8);
         context.forward(new Record<>(key, d, b.timestamp()));
         metrics.deadLetters.labelValues(stage, reason).inc();

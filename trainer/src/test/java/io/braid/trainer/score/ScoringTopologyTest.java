@@ -262,6 +262,25 @@ class ScoringTopologyTest {
         }
     }
 
+    /** A 3 MiB undecodable record is dead-lettered within mm.dlq's limit: its head, its size and its hash. */
+    @Test
+    void anOversizedBadRecordIsDeadLetteredBounded() {
+        try (ScoringHarness h = new ScoringHarness(ScoringHarness.options())) {
+            h.pipeModel(v1());
+            byte[] huge = new byte[3 * 1024 * 1024];
+            new java.util.SplittableRandom(9).nextBytes(huge);
+            huge[0] = 7; // not the Confluent magic byte
+            h.pipeRaw("robot-9", huge);
+            h.tick();
+            DeadLetter d = h.deadLetters().get(0);
+            assertEquals("BAD_MAGIC_BYTE", d.getReason());
+            assertTrue(d.getTruncated());
+            assertEquals(huge.length, d.getOriginalValueBytes());
+            assertTrue(d.getValue().remaining() <= io.braid.topics.TopicCatalog.maxDeadLetterPayloadBytes());
+            assertEquals(io.braid.topics.DeadLetterBound.sha256(java.nio.ByteBuffer.wrap(huge)), d.getValueSha256());
+        }
+    }
+
     @Test
     void undecodableAndInvalidWindowsGoToTheDeadLetterTopicAndScoringGoesOn() {
         try (ScoringHarness h = new ScoringHarness(ScoringHarness.options())) {

@@ -1,4 +1,4 @@
-package io.braid.flink;
+package io.braid.topics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.braid.avro.DeadLetter;
-import io.braid.flink.decode.DeadLetterBound;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;

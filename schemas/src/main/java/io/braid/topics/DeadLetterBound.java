@@ -1,4 +1,4 @@
-package io.braid.flink.decode;
+package io.braid.topics;
 
 import io.braid.avro.DeadLetter;
 import java.nio.ByteBuffer;
