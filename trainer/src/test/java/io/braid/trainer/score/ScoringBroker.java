@@ -41,13 +41,18 @@ final class ScoringBroker {
 
     /** One test's topics: windows and outputs with {@link #PARTITIONS} partitions, models compacted. */
     record TopicSet(String windows, String models, String embeddings, String predictions, String dlq) {
-        static TopicSet create(KafkaBroker broker, String prefix) {
-            TopicSet t = new TopicSet(
+        /** The names under {@code prefix}, without creating anything. */
+        static TopicSet named(String prefix) {
+            return new TopicSet(
                     prefix + "." + TopicCatalog.WINDOWS,
                     prefix + "." + TopicCatalog.MODELS,
                     prefix + "." + TopicCatalog.EMBEDDINGS,
                     prefix + "." + TopicCatalog.PREDICTIONS,
                     prefix + "." + TopicCatalog.DLQ);
+        }
+
+        static TopicSet create(KafkaBroker broker, String prefix) {
+            TopicSet t = named(prefix);
             try (Admin admin = Admin.create(broker.clientProps())) {
                 TopicCatalog.ensure(
                         admin,
@@ -206,6 +211,21 @@ final class ScoringBroker {
                 poll(Duration.ofMillis(100));
             }
             return records;
+        }
+
+        /** The end offset of {@code partition} now: read_committed, its last stable offset. */
+        long endOffset(int partition) {
+            TopicPartition tp = new TopicPartition(topic, partition);
+            return consumer.endOffsets(List.of(tp)).get(tp);
+        }
+
+        /** The highest offset read on {@code partition}, -1 when none. */
+        long maxOffset(int partition) {
+            return records.stream()
+                    .filter(r -> r.partition() == partition)
+                    .mapToLong(Read::offset)
+                    .max()
+                    .orElse(-1);
         }
 
         @Override
