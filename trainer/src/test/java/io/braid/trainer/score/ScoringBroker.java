@@ -166,6 +166,7 @@ final class ScoringBroker {
             c.put("isolation.level", committed ? "read_committed" : "read_uncommitted");
             c.put("enable.auto.commit", "false");
             c.put("auto.offset.reset", "earliest");
+            c.put("fetch.max.wait.ms", "50"); // follow the output closely
             this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             this.deserializer = deserializer;
             this.topic = topic;
