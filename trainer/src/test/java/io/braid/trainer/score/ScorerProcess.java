@@ -58,6 +58,9 @@ public final class ScorerProcess {
         p.put("consumer.heartbeat.interval.ms", "1000");
         p.put("producer.transaction.timeout.ms", "5000");
         p.put("commit.interval.ms", "1000");
+        // every instance counts as caught up: the assignor spreads the stateful tasks at once instead of keeping
+        // them on the first instance and warming the second up until a probing rebalance (10 min by default)
+        p.put("acceptable.recovery.lag", Long.toString(Long.MAX_VALUE));
         return p;
     }
 }
