@@ -1,19 +1,16 @@
 package io.braid.trainer.online;
 
+import io.braid.trainer.MetricsEndpoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
-import java.io.IOException;
 
 /**
  * The online trainer's Prometheus metrics (text exposition on {@code /metrics}). One registry per trainer, not the
  * default one, so several trainers in one JVM (tests) do not collide. The names are what dashboards query.
  */
-public final class TrainerMetrics implements AutoCloseable {
-    public final PrometheusRegistry registry = new PrometheusRegistry();
+public final class TrainerMetrics extends MetricsEndpoint {
     final Counter pairs = Counter.builder()
             .name("braid_trainer_pairs")
             .help("training pairs that went into a step")
@@ -85,7 +82,6 @@ public final class TrainerMetrics implements AutoCloseable {
             .labelNames("device")
             .register(registry);
 
-    private HTTPServer server;
     private double ema = Double.NaN;
 
     /** Sets the loss of an applied step and its moving average. */
@@ -134,21 +130,5 @@ public final class TrainerMetrics implements AutoCloseable {
                 checkpointSeconds.get(),
                 modelVersion.get(),
                 versions.get());
-    }
-
-    /** The scrape URL once {@link #serve} ran, else null. */
-    public String url() {
-        return server == null ? null : "http://localhost:" + server.getPort() + "/metrics";
-    }
-
-    /** Serves {@code /metrics} on {@code port} (0 = any free port); returns the bound port. */
-    public int serve(int port) throws IOException {
-        server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
-        return server.getPort();
-    }
-
-    @Override
-    public void close() {
-        if (server != null) server.close();
     }
 }

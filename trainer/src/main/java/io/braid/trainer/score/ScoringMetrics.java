@@ -1,13 +1,11 @@
 package io.braid.trainer.score;
 
+import io.braid.trainer.MetricsEndpoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
-import java.io.IOException;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
@@ -18,8 +16,7 @@ import org.apache.kafka.common.MetricName;
  * scorer, not the default one, so several scorers in one JVM (tests, the demo) do not collide. The names are what the
  * dashboards query; {@link #exportStreamsMetrics} adds Kafka Streams' own client metrics.
  */
-public final class ScoringMetrics implements AutoCloseable {
-    public final PrometheusRegistry registry = new PrometheusRegistry();
+public final class ScoringMetrics extends MetricsEndpoint {
     final Histogram latency = Histogram.builder()
             .name("braid_scorer_latency_seconds")
             .help("wall time from reading a window to producing its outputs (buffering and model wait included)")
@@ -63,8 +60,6 @@ public final class ScoringMetrics implements AutoCloseable {
             .help("the model version scoring now")
             .labelNames("version", "objective")
             .register(registry);
-
-    private HTTPServer server;
 
     /** Exports {@code metrics} (KafkaStreams::metrics, or a test driver's) under {@code braid_scorer_streams_*}. */
     public void exportStreamsMetrics(Supplier<? extends Map<MetricName, ? extends Metric>> metrics) {
@@ -115,21 +110,5 @@ public final class ScoringMetrics implements AutoCloseable {
         for (var d : loadFailures.collect().getDataPoints())
             if (reason.equals(d.getLabels().get("reason"))) n += d.getValue();
         return n;
-    }
-
-    /** The scrape URL once {@link #serve} ran, else null. */
-    public String url() {
-        return server == null ? null : "http://localhost:" + server.getPort() + "/metrics";
-    }
-
-    /** Serves {@code /metrics} on {@code port} (0 = any free port); returns the bound port. */
-    public int serve(int port) throws IOException {
-        server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
-        return server.getPort();
-    }
-
-    @Override
-    public void close() {
-        if (server != null) server.close();
     }
 }
