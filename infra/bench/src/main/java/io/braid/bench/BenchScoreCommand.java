@@ -32,7 +32,7 @@ public final class BenchScoreCommand implements Callable<Integer>, HelpSections.
 
     @Option(
             names = "--duration",
-            defaultValue = "30s",
+            defaultValue = "20s",
             converter = DurationConverter.class,
             description = "Length of the paced latency phase (default: ${DEFAULT-VALUE}).")
     Duration duration;
@@ -46,14 +46,14 @@ public final class BenchScoreCommand implements Callable<Integer>, HelpSections.
 
     @Option(
             names = "--saturation-windows",
-            defaultValue = "10000",
+            defaultValue = "5000",
             description = "Backlog written while the scorer is paused, then scored as fast as it goes"
                     + " (default: ${DEFAULT-VALUE}).")
     int saturationWindows;
 
     @Option(
             names = "--freshness-duration",
-            defaultValue = "30s",
+            defaultValue = "20s",
             converter = DurationConverter.class,
             description = "Length of the freshness phase at the demo's rate (default: ${DEFAULT-VALUE}).")
     Duration freshnessDuration;
