@@ -102,6 +102,22 @@ public final class BenchScoreCommand implements Callable<Integer>, HelpSections.
     Duration commitInterval;
 
     @Option(
+            names = "--saturation-batch-wait",
+            defaultValue = "100ms",
+            converter = DurationConverter.class,
+            description = "--max-batch-wait of the second scorer that measures saturation, the scorer's default"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration saturationBatchWait;
+
+    @Option(
+            names = "--saturation-commit-interval",
+            defaultValue = "100ms",
+            converter = DurationConverter.class,
+            description = "commit.interval.ms of the saturation scorer, Streams' exactly-once default"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration saturationCommitInterval;
+
+    @Option(
             names = "--torch-threads",
             defaultValue = "1",
             description = "Torch intra-op threads; the other core runs Kafka (default: ${DEFAULT-VALUE}).")
@@ -128,6 +144,8 @@ public final class BenchScoreCommand implements Callable<Integer>, HelpSections.
                         "--max-batch-size",
                         "--max-batch-wait",
                         "--commit-interval",
+                        "--saturation-batch-wait",
+                        "--saturation-commit-interval",
                         "--torch-threads",
                         "--seed");
     }
@@ -145,6 +163,8 @@ public final class BenchScoreCommand implements Callable<Integer>, HelpSections.
                 maxBatchSize,
                 maxBatchWait,
                 commitInterval,
+                saturationBatchWait,
+                saturationCommitInterval,
                 torchThreads,
                 seed);
     }
@@ -160,6 +180,9 @@ public final class BenchScoreCommand implements Callable<Integer>, HelpSections.
                 || maxBatchWait.isZero()
                 || maxBatchWait.isNegative()
                 || commitInterval.isNegative()
+                || saturationBatchWait.isZero()
+                || saturationBatchWait.isNegative()
+                || saturationCommitInterval.isNegative()
                 || duration.toMillis() < 1000
                 || freshnessDuration.toMillis() < 1000) {
             System.err.println("bench score: --rate > 0, --robots, --partitions, --max-batch-size >= 1,"

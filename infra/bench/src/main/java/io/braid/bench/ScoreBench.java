@@ -79,6 +79,8 @@ public final class ScoreBench {
             int maxBatchSize,
             Duration maxBatchWait,
             Duration commitInterval,
+            Duration saturationBatchWait,
+            Duration saturationCommitInterval,
             int torchThreads,
             long seed) {}
 
@@ -111,6 +113,8 @@ public final class ScoreBench {
             int saturationWindows,
             double saturationSeconds,
             double maxWindowsPerS,
+            double lowLatencySaturationSeconds,
+            double lowLatencyMaxWindowsPerS,
             double freshRate,
             Percentiles freshScorer,
             Percentiles freshness,
@@ -125,7 +129,8 @@ public final class ScoreBench {
                     Locale.ROOT,
                     "RESULT score p50_ms=%.1f p99_ms=%.1f e2e_p50_ms=%.1f e2e_p99_ms=%.1f max_windows_per_s=%.0f"
                             + " freshness_p50_ms=%.1f freshness_p99_ms=%.1f batch_vs_single_max_abs_diff=%.3g"
-                            + " paced_windows_per_s=%.1f offline_batched_windows_per_s=%.0f",
+                            + " paced_windows_per_s=%.1f offline_batched_windows_per_s=%.0f"
+                            + " max_windows_per_s_low_latency_settings=%.0f",
                     pacedScorer.p50,
                     pacedScorer.p99,
                     pacedEndToEnd.p50,
@@ -135,7 +140,8 @@ public final class ScoreBench {
                     freshness.p99,
                     batchVsSingleMaxAbsDiff,
                     pacedRate,
-                    batchedWindowsPerS);
+                    batchedWindowsPerS,
+                    lowLatencyMaxWindowsPerS);
         }
 
         public void print(PrintStream out) {
@@ -164,10 +170,19 @@ public final class ScoreBench {
             out.println("  end to end (produce -> readable by a read_committed consumer)    " + pacedEndToEnd.text());
             out.printf(
                     Locale.ROOT,
-                    "saturated %.0f windows/s: a backlog of %d windows, first to last output (scored_at) %.2f s%n",
+                    "saturated %.0f windows/s: a backlog of %d windows, first to last output (scored_at) %.2f s, on a"
+                            + " second scorer with max batch wait %d ms, commit.interval.ms %d%n",
                     maxWindowsPerS,
                     saturationWindows,
-                    saturationSeconds);
+                    saturationSeconds,
+                    s.saturationBatchWait.toMillis(),
+                    s.saturationCommitInterval.toMillis());
+            out.printf(
+                    Locale.ROOT,
+                    "          %.0f windows/s (%.2f s) with the latency settings above: each batch-wait tick scores the"
+                            + " partial batch it finds, so a backlog is scored in small batches%n",
+                    lowLatencyMaxWindowsPerS,
+                    lowLatencySaturationSeconds);
             out.printf(
                     Locale.ROOT,
                     "freshness %.1f windows/s (%d robots, one window each per second, window_end = now) for %d s:%n",
@@ -281,30 +296,18 @@ public final class ScoreBench {
             ScoringApp app = ScoringApp.start(
                     ob.build(), overrides(s), Duration.ofSeconds(90), m -> log.println("bench score: scorer: " + m));
             owned.add(0, app);
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (app.models().current() == null) {
-                if (System.currentTimeMillis() > deadline) throw new IllegalStateException("no model after 60 s");
-                Thread.sleep(20);
-            }
+            awaitModel(app);
 
             log.printf(
                     Locale.ROOT, "bench score: warm-up, %.0f windows/s for %d s ...%n", s.rate, s.warmup.toSeconds());
             int warm = feeder.pace("warm", s.rate, s.warmup.toMillis(), s.robots);
             reader.await("warm", warm, 120_000);
 
-            log.printf(Locale.ROOT, "bench score: saturation, a backlog of %d windows ...%n", s.saturationWindows);
-            app.streams().pause();
-            for (int i = 0; i < s.saturationWindows; i++) feeder.send("sat", i, s.robots, System.currentTimeMillis());
-            feeder.flush();
-            app.streams().resume();
-            reader.await("sat", s.saturationWindows, Math.max(120_000, s.saturationWindows * 20L));
-            List<Reader.Seen> sat = reader.seen("sat");
-            long first = sat.stream().mapToLong(Reader.Seen::scoredAt).min().orElse(0);
-            long last = sat.stream().mapToLong(Reader.Seen::scoredAt).max().orElse(0);
-            long firstBatch = sat.stream().filter(x -> x.scoredAt() == first).count();
-            double satSeconds = (last - first) / 1000.0;
-            // the first batch's stamp is taken after its forward pass: its windows are not in the timed span
-            double maxWps = last > first ? (sat.size() - firstBatch) / satSeconds : Double.NaN;
+            log.printf(
+                    Locale.ROOT,
+                    "bench score: saturation (latency settings), a backlog of %d windows ...%n",
+                    s.saturationWindows);
+            double[] satLow = saturate(app, feeder, reader, "satlow", s);
 
             log.printf(
                     Locale.ROOT,
@@ -327,6 +330,35 @@ public final class ScoreBench {
             double freshRate = fresh / ((System.nanoTime() - f0) / 1e9);
             reader.await("fresh", fresh, 120_000);
             List<Reader.Seen> fs = reader.seen("fresh");
+            double deadLetters = app.metrics().snapshot().deadLetters();
+            owned.remove(app);
+            app.close();
+
+            // saturation with throughput settings: a second scorer on its own windows topic, same models and outputs
+            log.printf(
+                    Locale.ROOT,
+                    "bench score: saturation (max batch wait %d ms, commit.interval.ms %d), a backlog of %d windows"
+                            + " ...%n",
+                    s.saturationBatchWait.toMillis(),
+                    s.saturationCommitInterval.toMillis(),
+                    s.saturationWindows);
+            try (Admin admin = Admin.create(clientProps)) {
+                TopicCatalog.ensure(admin, List.of(new TopicSpec(windows + "-sat", s.partitions, (short) 1, Map.of())));
+            }
+            Feeder satFeeder = new Feeder(bootstrap, serde, windows + "-sat", data);
+            owned.add(0, satFeeder);
+            ob.applicationId = run + ".scorer-sat";
+            ob.windowsTopic = windows + "-sat";
+            ob.maxBatchWait = s.saturationBatchWait;
+            ob.stateDir = dir.resolve("state-sat");
+            Properties satProps = new Properties();
+            satProps.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(s.saturationCommitInterval.toMillis()));
+            ScoringApp satApp = ScoringApp.start(
+                    ob.build(), satProps, Duration.ofSeconds(90), m -> log.println("bench score: scorer: " + m));
+            owned.add(0, satApp);
+            awaitModel(satApp);
+            double[] sat = saturate(satApp, satFeeder, reader, "sat", s);
+            deadLetters += satApp.metrics().snapshot().deadLetters();
 
             return new Result(
                     s,
@@ -336,9 +368,11 @@ public final class ScoreBench {
                     Percentiles.of(ps.stream()
                             .map(x -> (double) (x.readAt() - x.producedAt()))
                             .toList()),
-                    sat.size(),
-                    satSeconds,
-                    maxWps,
+                    s.saturationWindows,
+                    sat[1],
+                    sat[0],
+                    satLow[1],
+                    satLow[0],
                     freshRate,
                     Percentiles.of(fs.stream().map(Reader.Seen::latencyMs).toList()),
                     Percentiles.of(fs.stream()
@@ -348,7 +382,7 @@ public final class ScoreBench {
                     compare[1],
                     compare[2],
                     reader.duplicates(),
-                    app.metrics().snapshot().deadLetters());
+                    deadLetters);
         } finally {
             for (AutoCloseable c : owned) {
                 try {
@@ -361,6 +395,34 @@ public final class ScoreBench {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    private static void awaitModel(ScoringApp app) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (app.models().current() == null) {
+            if (System.currentTimeMillis() > deadline) throw new IllegalStateException("no model after 60 s");
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * A backlog written while {@code app} is paused, then scored as fast as it goes: {windows/s, seconds} from the
+     * first to the last output's scored_at. The first batch's stamp is taken after its forward pass, so its windows
+     * are not in the timed span.
+     */
+    private static double[] saturate(ScoringApp app, Feeder feeder, Reader reader, String phase, Settings s)
+            throws InterruptedException {
+        app.streams().pause();
+        for (int i = 0; i < s.saturationWindows; i++) feeder.send(phase, i, s.robots, System.currentTimeMillis());
+        feeder.flush();
+        app.streams().resume();
+        reader.await(phase, s.saturationWindows, Math.max(120_000, s.saturationWindows * 20L));
+        List<Reader.Seen> sat = reader.seen(phase);
+        long first = sat.stream().mapToLong(Reader.Seen::scoredAt).min().orElse(0);
+        long last = sat.stream().mapToLong(Reader.Seen::scoredAt).max().orElse(0);
+        long firstBatch = sat.stream().filter(x -> x.scoredAt() == first).count();
+        double seconds = (last - first) / 1000.0;
+        return new double[] {last > first ? (sat.size() - firstBatch) / seconds : Double.NaN, seconds};
     }
 
     /**

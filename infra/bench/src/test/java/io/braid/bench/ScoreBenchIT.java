@@ -36,6 +36,8 @@ class ScoreBenchIT {
                 4,
                 Duration.ofMillis(2),
                 Duration.ofMillis(10),
+                Duration.ofMillis(100),
+                Duration.ofMillis(100),
                 1,
                 3);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -59,6 +61,7 @@ class ScoreBenchIT {
                 "e2e_p50_ms",
                 "e2e_p99_ms",
                 "max_windows_per_s",
+                "max_windows_per_s_low_latency_settings",
                 "freshness_p50_ms",
                 "freshness_p99_ms",
                 "batch_vs_single_max_abs_diff")) assertTrue(values.containsKey(key), key + " in " + line);
