@@ -3,6 +3,7 @@ package io.braid.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.braid.avro.Embedding;
 import io.braid.avro.ModelVersion;
 import io.braid.broker.KafkaBroker;
 import io.braid.broker.KafkaBrokerExtension;
@@ -15,9 +16,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,7 +38,7 @@ import picocli.CommandLine;
 
 /**
  * The demo end to end: stack (on a broker that outlives the demo, so mm.models can be read back), robots with faults,
- * the Flink job, the online trainer, the report, the savepoint.
+ * the Flink job, the online trainer, the scorer, the report, the savepoint.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class DemoIT {
@@ -98,18 +103,41 @@ class DemoIT {
         }
         Matcher trainer = Pattern.compile("trainer: (\\d+) steps, (\\d+) pairs").matcher(text);
         assertTrue(trainer.find() && Long.parseLong(trainer.group(2)) > 0, text);
+
+        // the scorer's embeddings, read back read_committed: scored with versions the trainer published
+        Set<String> published = versions.stream().map(ModelVersion::getVersion).collect(Collectors.toSet());
+        List<Embedding> embeddings = read(broker.clientProps(), TopicCatalog.EMBEDDINGS, Embedding.class);
+        assertTrue(!embeddings.isEmpty(), "no embeddings on mm.embeddings\n" + text);
+        Map<String, Long> byVersion = new TreeMap<>();
+        for (Embedding e : embeddings) {
+            assertTrue(
+                    published.contains(e.getModelVersion()),
+                    "embedding " + e.getWindowId() + " scored with " + e.getModelVersion()
+                            + ", not a published version " + published);
+            assertEquals(64, e.getFused().size(), e.getWindowId());
+            byVersion.merge(e.getModelVersion(), 1L, Long::sum);
+        }
+        Matcher scorer = Pattern.compile("scorer: (\\d+) windows scored").matcher(text);
+        assertTrue(scorer.find() && Long.parseLong(scorer.group(1)) > 0, text);
+        assertTrue(embeddings.size() <= committed, embeddings.size() + " embeddings > " + committed + " windows");
+        for (String v : byVersion.keySet()) assertTrue(text.contains(v + " ("), "the report names " + v + "\n" + text);
     }
 
     /** mm.models from the beginning (assign + seek, no group); values in the Confluent wire format. */
     static List<ModelVersion> readModels(Properties clientProps) {
+        return read(clientProps, TopicCatalog.MODELS, ModelVersion.class);
+    }
+
+    /** A topic from the beginning, read_committed (assign + seek, no group); values in the Confluent wire format. */
+    static <T> List<T> read(Properties clientProps, String topic, Class<T> type) {
         Properties p = new Properties();
         p.putAll(clientProps);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ModelVersion> out = new ArrayList<>();
-        SpecificDatumReader<ModelVersion> reader = new SpecificDatumReader<>(ModelVersion.class);
+        List<T> out = new ArrayList<>();
+        SpecificDatumReader<T> reader = new SpecificDatumReader<>(type);
         try (KafkaConsumer<byte[], byte[]> c =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> tps = c.partitionsFor(TopicCatalog.MODELS).stream()
+            List<TopicPartition> tps = c.partitionsFor(topic).stream()
                     .map(i -> new TopicPartition(i.topic(), i.partition()))
                     .toList();
             c.assign(tps);

@@ -18,6 +18,7 @@ import io.braid.topics.TopicCatalog;
 import io.braid.trainer.cli.Objective;
 import io.braid.trainer.model.DeviceChoice;
 import io.braid.trainer.online.OnlineTrainer;
+import io.braid.trainer.score.ScoringOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,13 +45,15 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         defaultValueProvider = DemoCommand.Defaults.class,
         description = {
-            "Run the pipeline on the embedded default and watch it: robots -> Kafka -> Flink windows -> online trainer.",
+            "Run the pipeline on the embedded default and watch it: robots -> Kafka -> Flink windows -> online trainer",
+            "-> scorer.",
             "",
             "Starts the local stack (in-JVM Kafka, schema registry, topics) unless --bootstrap-servers is given,",
             "simulated robots in real time, the align + window + augment Flink job and the online trainer on mm.train",
-            "(in this JVM, CPU by default), prints every topic's rate, the windows' completeness and the trainer's",
-            "loss, pairs/s and published versions every few seconds until Ctrl-C or --duration, then a report with",
-            "every version. Ctrl-C stops like --duration: final checkpoint, and against a lasting Kafka a savepoint.",
+            "(in this JVM, CPU by default) and the scorer (Kafka Streams, exactly-once: mm.windows + mm.models ->",
+            "mm.embeddings + mm.predictions, hot-swapping each new version), prints every topic's rate, the windows'",
+            "completeness, the trainer's loss, pairs/s and published versions and the scorer's embeddings/s, p99",
+            "latency and model version every few seconds until Ctrl-C or --duration, then a report with every version. Ctrl-C stops like --duration: final checkpoint, and against a lasting Kafka a savepoint.",
             "The demo runs " + DemoCommand.DEFAULT_ROBOTS + " robots by default (enough pairs for the trainer to"
                     + " publish versions within a minute); every simulator option (faults included) and every job"
                     + " option can be given too.",
@@ -152,6 +155,18 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                     + " .braid/models/braid-demo (resumed) against a lasting Kafka.")
     Path modelDir;
 
+    @Option(
+            names = "--no-scorer",
+            description = "Do not run the scorer (no embeddings or predictions from mm.windows).")
+    boolean noScorer;
+
+    @Option(
+            names = "--scorer-metrics-port",
+            defaultValue = "0",
+            description = "Port of the scorer's Prometheus endpoint, 0 any free port, -1 off. Default:"
+                    + " ${DEFAULT-VALUE}.")
+    int scorerMetricsPort;
+
     @Mixin
     SimulatorMixin simulator;
 
@@ -171,7 +186,8 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                         "--train-batch-size",
                         "--version-every",
                         "--trainer-metrics-port",
-                        "--model-dir");
+                        "--model-dir")
+                .add("Scorer", "--no-scorer", "--scorer-metrics-port");
     }
 
     @Override
@@ -244,6 +260,18 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                             trainBatch,
                             versionEvery.toString().substring(2).toLowerCase(Locale.ROOT),
                             models.toAbsolutePath());
+                DemoScorer scorer = null;
+                if (!noScorer) {
+                    out.printf(
+                            Locale.ROOT,
+                            "starting the scorer (Kafka Streams, exactly-once, max batch wait %d ms, commit every %d"
+                                    + " ms)...%n",
+                            DemoScorer.MAX_BATCH_WAIT.toMillis(),
+                            DemoScorer.COMMIT_INTERVAL_MS);
+                    scorer = DemoScorer.start(
+                            scorerOptions(stack, registry, models), msg -> System.err.println("  scorer: " + msg));
+                    if (scorer.metricsUrl() != null) out.println("  scorer metrics " + scorer.metricsUrl());
+                }
                 ProduceRunner runner = new ProduceRunner(sim, producer, serializer, true, 0, line -> {});
                 AtomicReference<ProduceRunner.Result> produced = new AtomicReference<>();
                 AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -273,7 +301,7 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                 robots.start();
                 TopicRates rates = new TopicRates(admin, WATCHED);
                 boolean urlShown = false;
-                out.println(header(trainer != null));
+                out.println(header(trainer != null, scorer != null));
                 while (robots.isAlive()) {
                     if (stop.await(reportEveryMs * 1_000_000L)) runner.stop();
                     robots.join(stop.requested() ? 10_000 : 1);
@@ -281,13 +309,17 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                         out.println("  trainer metrics " + trainer.metricsUrl());
                         urlShown = true;
                     }
-                    out.println(line(rates.sample(), flink.counters(), trainer));
+                    out.println(line(rates.sample(), flink.counters(), trainer, scorer));
                     if (trainer != null && trainer.failure() != null) runner.stop();
                 }
                 // let the last windows close: the job sees no new data, so idleness advances the watermark
                 if (!shutdown.get() && !stop.requested()) Thread.sleep(Math.min(3000, job.idlenessMs));
-                out.println(line(rates.sample(), flink.counters(), trainer));
+                out.println(line(rates.sample(), flink.counters(), trainer, scorer));
                 DemoTrainer.Outcome trained = trainer == null ? null : trainer.finish();
+                if (scorer != null && !shutdown.get())
+                    Thread.sleep(1000); // the trainer's last version, the last commit
+                DemoScorer.Outcome scored =
+                        scorer == null ? null : scorer.finish(shutdown.get() ? null : stack.clientProps());
                 report(
                         out,
                         shutdown.get() ? null : stack.clientProps(),
@@ -297,6 +329,7 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                         failure.get(),
                         secs(t0));
                 if (trained != null) trained.report(out);
+                if (scored != null) scored.report(out);
                 if (lasting && !shutdown.get()) {
                     out.println("  stopped with savepoint " + flink.stopWithSavepoint(Duration.ofMinutes(2))
                             + " (the next demo against this Kafka resumes from it)");
@@ -304,7 +337,10 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                 finished.countDown();
                 if (!stop.installed()) removeHook(hook);
                 if (modelDir == null && !lasting) deleteTree(models);
-                boolean ok = failure.get() == null && (trained == null || trained.failure() == null);
+                if (scorer != null) deleteTree(scorer.options().stateDir());
+                boolean ok = failure.get() == null
+                        && (trained == null || trained.failure() == null)
+                        && (scored == null || scored.failure() == null);
                 return ok ? 0 : 1;
             }
         }
@@ -328,7 +364,22 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
         return o;
     }
 
-    private static String header(boolean trainer) {
+    private ScoringOptions scorerOptions(LocalStack stack, String registry, Path models) throws java.io.IOException {
+        ScoringOptions.Builder b = ScoringOptions.defaults().toBuilder();
+        b.bootstrapServers = stack.bootstrapServers();
+        b.registryUrl = registry;
+        b.applicationId = "braid-demo-scorer";
+        b.windowsTopic = job.windowsTopic;
+        b.dlqTopic = job.dlqTopic;
+        b.objective = objective.id();
+        b.modelStoreDir = models;
+        b.maxBatchWait = DemoScorer.MAX_BATCH_WAIT;
+        b.metricsPort = scorerMetricsPort;
+        b.stateDir = Files.createTempDirectory("braid-demo-scorer-");
+        return b.build();
+    }
+
+    private static String header(boolean trainer, boolean scorer) {
         return String.format(
                         Locale.ROOT,
                         "%8s %8s %8s %7s %10s %8s %6s %6s  %s",
@@ -341,10 +392,11 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                         "late/s",
                         "dlq/s",
                         "windows: total complete partial late dlq")
-                + (trainer ? " | trainer: loss (avg) pairs/s versions" : "");
+                + (trainer ? " | trainer: loss (avg) pairs/s versions" : "")
+                + (scorer ? " | scorer: emb/s p99ms version" : "");
     }
 
-    private static String line(Map<String, Double> r, JobCounters c, DemoTrainer trainer) {
+    private static String line(Map<String, Double> r, JobCounters c, DemoTrainer trainer, DemoScorer scorer) {
         return String.format(
                         Locale.ROOT,
                         "%8.0f %8.0f %8.0f %7.1f %10.1f %8.1f %6.1f %6.1f  %d %.1f%% %d %d %d",
@@ -361,7 +413,8 @@ public final class DemoCommand implements Callable<Integer>, HelpSections.Declar
                         c.windowsPartial(),
                         c.lateEvents(),
                         c.dlqRecords())
-                + (trainer == null ? "" : " | " + trainer.liveColumns());
+                + (trainer == null ? "" : " | " + trainer.liveColumns())
+                + (scorer == null ? "" : " | " + scorer.liveColumns());
     }
 
     private static void report(

@@ -2,6 +2,7 @@ package io.braid.cli;
 
 import io.braid.bench.BenchFlinkCommand;
 import io.braid.bench.BenchProduceCommand;
+import io.braid.bench.BenchScoreCommand;
 import io.braid.bench.BenchTrainerCommand;
 import io.braid.flink.cli.FlinkJobCommand;
 import io.braid.producers.cli.ProduceCommand;
@@ -34,5 +35,6 @@ final class Subcommands {
         bench.addSubcommand("flink", new BenchFlinkCommand());
         bench.addSubcommand("train", new BenchTrainCommand());
         bench.addSubcommand("trainer", new BenchTrainerCommand());
+        bench.addSubcommand("score", new BenchScoreCommand());
     }
 }
