@@ -10,6 +10,7 @@ import io.braid.topics.TopicCatalog;
 import io.braid.trainer.online.PairRejectedException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,6 +53,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
     private KeyValueStore<Long, byte[]> buffer;
     private long nextSeq;
     private int buffered, fresh;
+    /** Stream time of the wall clock when the oldest window not yet offered to a model arrived. */
+    private long oldestFreshAtMs;
+
     private ModelVersion lastPassModel;
 
     ScoringProcessor(
@@ -78,12 +82,22 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         }
         metrics.waiting.inc(buffered);
         fresh = buffered;
+        oldestFreshAtMs = context.currentSystemTimeMs();
         // the global store is complete before tasks start: offer what it holds (a restart needs no new version)
         KeyValueStore<String, byte[]> stored = context.getStateStore(ScoringTopology.MODELS_STORE);
         try (KeyValueIterator<String, byte[]> it = stored.all()) {
             while (it.hasNext()) ModelsUpdater.offer(models, versions, options.modelsTopic(), it.next().value);
         }
-        context.schedule(options.maxBatchWait(), PunctuationType.WALL_CLOCK_TIME, now -> scoreBuffered());
+        // checks several times per max wait: a batch is cut when it is full or when its oldest window has waited the
+        // max wait, not at every tick (a tick-cut batch under load holds a window or two, and batch 1 costs 8x batch
+        // 32 per window); so one setting gives short waits when idle and full batches under a backlog
+        Duration tickEvery =
+                Duration.ofMillis(Math.max(1, options.maxBatchWait().toMillis() / 4));
+        context.schedule(tickEvery, PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (fresh >= options.maxBatchSize()
+                    || fresh == 0
+                    || now - oldestFreshAtMs >= options.maxBatchWait().toMillis()) scoreBuffered();
+        });
     }
 
     @Override
@@ -103,7 +117,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         buffer.put(seq, b.encode());
         decoded.put(seq, w);
         buffered++;
-        fresh++;
+        if (fresh++ == 0) oldestFreshAtMs = context.currentSystemTimeMs();
         metrics.waiting.inc();
         if (buffered > options.maxWaitingWindows()) evictOldest();
         if (fresh >= options.maxBatchSize() && models.current() != null) scoreBuffered();

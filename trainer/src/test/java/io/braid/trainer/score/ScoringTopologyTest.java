@@ -157,6 +157,31 @@ class ScoringTopologyTest {
         }
     }
 
+    /**
+     * A batch is cut when its oldest window has waited the max wait (or it is full), not at every punctuator tick: two
+     * windows 60 % of a wait apart go out together, once the first one's wait is over.
+     */
+    @Test
+    void aBatchIsCutWhenItsOldestWindowHasWaitedTheMaxWait() {
+        try (ScoringHarness h = new ScoringHarness(ScoringHarness.options())) {
+            h.pipeModel(v1());
+            long wait = h.options.maxBatchWait().toMillis();
+            // off the punctuator's schedule: a cut at every max-wait tick would send the first window alone
+            h.advance(java.time.Duration.ofMillis(wait / 2));
+            h.pipe(ScoringFixtures.window(data, 1, "robot-1"));
+            h.advance(java.time.Duration.ofMillis(wait * 6 / 10));
+            h.pipe(ScoringFixtures.window(data, 2, "robot-2"));
+            assertTrue(
+                    h.embeddings().isEmpty(), "punctuator ticks before the oldest window's wait is over cut nothing");
+            h.advance(java.time.Duration.ofMillis(wait * 2 / 10));
+            assertTrue(h.embeddings().isEmpty());
+            h.advance(java.time.Duration.ofMillis(wait * 3 / 10));
+            List<Embedding> out = h.embeddings();
+            assertEquals(2, out.size(), "both windows in the batch cut at the first one's max wait");
+            assertEquals(0, h.buffered());
+        }
+    }
+
     @Test
     void aPartialWindowNamesOnlyTheModalitiesItUsed() {
         try (ScoringHarness h = new ScoringHarness(ScoringHarness.options())) {
