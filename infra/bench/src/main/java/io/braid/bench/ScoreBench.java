@@ -179,8 +179,8 @@ public final class ScoreBench {
                     s.saturationCommitInterval.toMillis());
             out.printf(
                     Locale.ROOT,
-                    "          %.0f windows/s (%.2f s) with the latency settings above: each batch-wait tick scores the"
-                            + " partial batch it finds, so a backlog is scored in small batches%n",
+                    "          %.0f windows/s (%.2f s) with the latency settings above"
+                            + " on the same kind of backlog%n",
                     lowLatencyMaxWindowsPerS,
                     lowLatencySaturationSeconds);
             out.printf(
