@@ -76,6 +76,42 @@ class ModelTest {
         }
     }
 
+    /** The one-pass inference embeddings (four stacked, masked copies) equal four separate fusions. */
+    @Test
+    void onePassEmbeddingsEqualSeparateFusions() {
+        try (NDManager s = m.newSubManager();
+                CommModel model = (CommModel) MultimodalModel.create(cfg("comm"), s)) {
+            Batch full = data.plain(rows(6), null);
+            // rows with only vision present: their Z_sensor and Z_text are CLS alone, as when fused on their own
+            Batch partial = new Batch(
+                    full.rows,
+                    full.channels,
+                    full.steps,
+                    full.imageSize,
+                    full.textLength,
+                    full.sensor,
+                    full.image,
+                    full.tokens,
+                    withoutPresence(full, Batch.IMAGE),
+                    null);
+            for (Batch b : new Batch[] {full, partial}) {
+                Batch.Nd nd = b.toNd(s);
+                NDArray[] tok = Encoders.tokens(model.params(), model.config(), nd);
+                MultimodalModel.Embeddings e = model.embeddings(nd);
+                assertArrayEquals(
+                        model.fuse(tok, CommModel.ALL, nd).toFloatArray(),
+                        e.fused().toFloatArray(),
+                        1e-5f);
+                for (int k : CommModel.ALL)
+                    assertArrayEquals(
+                            model.fuse(tok, new int[] {k}, nd).toFloatArray(),
+                            e.perModality()[k].toFloatArray(),
+                            1e-5f,
+                            "modality " + k);
+            }
+        }
+    }
+
     @Test
     void clsOnlyLastLayerEqualsFullLayer() {
         try (NDManager s = m.newSubManager();
