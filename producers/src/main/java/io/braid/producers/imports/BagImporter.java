@@ -82,6 +82,7 @@ public final class BagImporter {
         TopicRule rule;
         String source;
         CdrDecoder decoder;
+        CdrDecoder builtin; // Braid's own definition of the type, tried when the bag's does not fit a message
         String type;
         SensorChunker chunker;
         String undecodable; // why this topic cannot decode at all (no definition), or null
@@ -177,6 +178,8 @@ public final class BagImporter {
                 s.undecodable = "UNKNOWN_MESSAGE_ENCODING:message encoding '" + ch.messageEncoding() + "' is not cdr";
             }
             if (defs != null) s.decoder = new CdrDecoder(defs);
+            MsgDefinitions own = BuiltinDefinitions.of(ch.type());
+            if (own != null && ch.schema() != null) s.builtin = new CdrDecoder(own);
             if (s.rule.modality() == TopicRule.Modality.SENSOR) {
                 s.chunker = new SensorChunker(s.rule.fields().size(), s.rule.maxSamples(), s.rule.gapFactor(), 100.0);
             }
@@ -201,8 +204,7 @@ public final class BagImporter {
         }
         Map<String, Object> v;
         try {
-            CdrDecoder.Decoded d = s.decoder.decode(s.type, m.data());
-            v = d.value();
+            v = decode(s, m.data());
         } catch (CdrException e) {
             deadLetter(topic, s.source, m.data(), e.reason(), topic + " (" + s.type + "): " + e.getMessage());
             return;
@@ -275,6 +277,35 @@ public final class BagImporter {
         } catch (MappingException e) {
             deadLetter(topic, s.source, m.data(), e.reason(), topic + " (" + s.type + "): " + e.getMessage());
         }
+    }
+
+    /**
+     * Decodes with the bag's definition; a message it does not fit exactly (an error, or bytes left past the
+     * padding) is tried with Braid's own definition of the type, which the topic then keeps (rosbag2 has written
+     * truncated definitions into .db3 files).
+     */
+    private static Map<String, Object> decode(TopicState s, byte[] data) throws CdrException {
+        CdrException first;
+        try {
+            CdrDecoder.Decoded d = s.decoder.decode(s.type, data);
+            if (d.trailingBytes() <= d.declaredPadding() || s.builtin == null) return d.value();
+            first = new CdrException(
+                    "CDR_TRAILING_BYTES", d.trailingBytes() + " bytes left after the last field of " + s.type);
+        } catch (CdrException e) {
+            if (s.builtin == null) throw e;
+            first = e;
+        }
+        try {
+            CdrDecoder.Decoded d = s.builtin.decode(s.type, data);
+            if (d.trailingBytes() <= d.declaredPadding()) {
+                s.decoder = s.builtin;
+                s.builtin = null;
+                return d.value();
+            }
+        } catch (CdrException ignored) {
+            // the bag's definition's error is the one to report
+        }
+        throw first;
     }
 
     private long eventTimeNs(Map<String, Object> v, long logTimeNs) {
