@@ -121,6 +121,12 @@ public final class ImportCommand implements Callable<Integer>, HelpSections.Decl
     int partitions;
 
     @Option(
+            names = "--topic-prefix",
+            defaultValue = "",
+            description = "Prefix of every topic written (a namespace for trials and tests). Default: none.")
+    String topicPrefix;
+
+    @Option(
             names = "--progress-every",
             defaultValue = "5s",
             converter = DurationConverter.class,
@@ -168,7 +174,11 @@ public final class ImportCommand implements Callable<Integer>, HelpSections.Decl
                 ConfluentAvroSerializer<Object> ser = new ConfluentAvroSerializer<>(null, serde, false)) {
             BagImporter.Sink sink = (topic, key, ts, value) -> producer.send(
                     new ProducerRecord<>(
-                            topic, null, ts, key.getBytes(StandardCharsets.UTF_8), ser.serialize(topic, value)),
+                            topicPrefix + topic,
+                            null,
+                            ts,
+                            key.getBytes(StandardCharsets.UTF_8),
+                            ser.serialize(topicPrefix + topic, value)),
                     (md, ex) -> {
                         if (ex != null) {
                             errors.incrementAndGet();
@@ -242,8 +252,11 @@ public final class ImportCommand implements Callable<Integer>, HelpSections.Decl
         TopicCatalog.all(partitions, (short) 1).stream()
                 .filter(t -> t.name().equals(TopicCatalog.DLQ))
                 .forEach(specs::add);
+        List<TopicSpec> named = specs.stream()
+                .map(t -> new TopicSpec(topicPrefix + t.name(), t.partitions(), t.replicationFactor(), t.configs()))
+                .toList();
         try (Admin admin = Admin.create(adminProps)) {
-            TopicCatalog.ensure(admin, specs);
+            TopicCatalog.ensure(admin, named);
         }
     }
 
@@ -280,7 +293,7 @@ public final class ImportCommand implements Callable<Integer>, HelpSections.Decl
                 .add("Mapping", "--map", "--source-id", "--time")
                 .add("Sending", "--rate")
                 .add("Connection", "--bootstrap-servers", "--schema-registry-url", "--producer-config")
-                .add("Topics", "--create-topics", "--partitions")
+                .add("Topics", "--create-topics", "--partitions", "--topic-prefix")
                 .add("Output", "--progress-every");
     }
 }

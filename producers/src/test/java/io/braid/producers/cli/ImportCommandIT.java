@@ -65,19 +65,30 @@ class ImportCommandIT {
                         "  /chatter: {modality: text, field: data, kind: instruction}",
                         ""));
         String source = "rover-" + compression.name().toLowerCase();
+        // its own topics: the broker is shared with the other ITs, which count what they read
+        String prefix = "it-import-" + compression.name().toLowerCase() + ".";
         java.nio.file.Files.writeString(map, java.nio.file.Files.readString(map).replace("SRC", source));
         try (EmbeddedRegistryServer registry = new EmbeddedRegistryServer(0).start()) {
             StringWriter sw = new StringWriter();
             CommandLine cmd = new CommandLine(new ImportCommand());
             cmd.setOut(new PrintWriter(sw));
             int code = cmd.execute(
-                    "--bag", bag.toString(),
-                    "--map", map.toString(),
-                    "--source-id", source,
-                    "--bootstrap-servers", broker.bootstrapServers(),
-                    "--schema-registry-url", registry.url(),
-                    "--partitions", "1",
-                    "--progress-every", "0");
+                    "--bag",
+                    bag.toString(),
+                    "--map",
+                    map.toString(),
+                    "--source-id",
+                    source,
+                    "--bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "--schema-registry-url",
+                    registry.url(),
+                    "--partitions",
+                    "1",
+                    "--topic-prefix",
+                    prefix,
+                    "--progress-every",
+                    "0");
             assertEquals(0, code, sw.toString());
             assertTrue(sw.toString().contains("0 dead letters"), sw.toString());
 
@@ -91,7 +102,7 @@ class ImportCommandIT {
             try (var vd = new ConfluentAvroDeserializer<>(CameraFrame.class, serde);
                     var sd = new ConfluentAvroDeserializer<>(SensorChunk.class, serde);
                     var td = new ConfluentAvroDeserializer<>(TextEvent.class, serde)) {
-                for (ConsumerRecord<String, byte[]> r : ProduceCommandIT.readAll(bs, TopicCatalog.VISION)) {
+                for (ConsumerRecord<String, byte[]> r : ProduceCommandIT.readAll(bs, prefix + TopicCatalog.VISION)) {
                     CameraFrame f = vd.deserialize(r.topic(), r.value());
                     assertEquals(r.key(), f.getSourceId());
                     if (r.key().equals(source)) rgb.add(f);
@@ -120,7 +131,7 @@ class ImportCommandIT {
                 }
 
                 List<SensorChunk> chunks = new ArrayList<>();
-                for (var r : ProduceCommandIT.readAll(bs, TopicCatalog.SENSOR)) {
+                for (var r : ProduceCommandIT.readAll(bs, prefix + TopicCatalog.SENSOR)) {
                     if (r.key().equals(source)) chunks.add(sd.deserialize(r.topic(), r.value()));
                 }
                 // 60 samples at 100 Hz with a 200 ms gap after 30: chunks of <= 50 never bridge the gap
@@ -145,7 +156,7 @@ class ImportCommandIT {
                 assertEquals(samples, k);
 
                 List<String> lines = new ArrayList<>();
-                for (var r : ProduceCommandIT.readAll(bs, TopicCatalog.TEXT)) {
+                for (var r : ProduceCommandIT.readAll(bs, prefix + TopicCatalog.TEXT)) {
                     if (!r.key().equals(source)) continue;
                     TextEvent t = td.deserialize(r.topic(), r.value());
                     assertEquals(io.braid.avro.TextKind.INSTRUCTION, t.getKind());
