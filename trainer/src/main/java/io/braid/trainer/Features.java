@@ -25,6 +25,38 @@ public final class Features {
         return out;
     }
 
+    /**
+     * Inference embeddings of un-augmented windows: [0] the fused vector, [1 + m] modality m's vector (CoMM: Z_m with
+     * the other modalities' tokens removed; the others: mean-pooled encoder features).
+     */
+    public static float[][][] embeddings(MultimodalModel model, NDManager manager, Windows data) {
+        float[][][] out = new float[1 + Batch.MODALITIES][data.size][];
+        for (int start = 0; start < data.size; start += BATCH) {
+            int[] idx = range(start, Math.min(data.size, start + BATCH));
+            try (NDManager step = manager.newSubManager()) {
+                MultimodalModel.Embeddings e =
+                        model.embeddings(data.plain(idx, null).toNd(step));
+                copyRows(e.fused(), out[0], start);
+                for (int m = 0; m < Batch.MODALITIES; m++) copyRows(e.perModality()[m], out[1 + m], start);
+            }
+        }
+        return out;
+    }
+
+    /** The model's projection features of un-augmented windows, or null where it has none. */
+    public static float[][] projections(MultimodalModel model, NDManager manager, Windows data) {
+        float[][] out = new float[data.size][];
+        for (int start = 0; start < data.size; start += BATCH) {
+            int[] idx = range(start, Math.min(data.size, start + BATCH));
+            try (NDManager step = manager.newSubManager()) {
+                NDArray f = model.projections(data.plain(idx, null).toNd(step));
+                if (f == null) return null;
+                copyRows(f, out, start);
+            }
+        }
+        return out;
+    }
+
     /** Mean-pooled encoder features per modality: [m][n][d]. */
     public static float[][][] pooled(MultimodalModel model, NDManager manager, Windows data) {
         float[][] all = of(model, manager, data); // features() of DI-MML = concat pooled

@@ -29,12 +29,18 @@ public final class Pretrainer {
         void step(String phase, int epoch, int epochs, int step, int steps, double loss);
     }
 
-    public record Options(int epochs, int batch, double lr, double wd, long seed, int stage2Epochs) {}
+    /** {@code clipNorm}: global gradient-norm clip, 0 = off (methods.md §2.6: no clipping). */
+    public record Options(int epochs, int batch, double lr, double wd, long seed, int stage2Epochs, double clipNorm) {
+        /** With the previous default clip ({@link #CLIP_NORM}), for the callers that have not chosen one. */
+        public Options(int epochs, int batch, double lr, double wd, long seed, int stage2Epochs) {
+            this(epochs, batch, lr, wd, seed, stage2Epochs, CLIP_NORM);
+        }
+    }
 
     /** Steps with a non-finite loss or gradient are skipped (weights untouched); training aborts beyond this many. */
     static final int MAX_SKIPPED = 20;
 
-    /** Global gradient-norm clip; generous, it only tames rare spikes. */
+    /** The clip of the 6-argument {@link Options}; generous, it only tames rare spikes ({@code eval} defaults to off). */
     static final double CLIP_NORM = 5.0;
 
     private final MultimodalModel model;
@@ -57,7 +63,7 @@ public final class Pretrainer {
             int ducFrom = Math.max(1, o.epochs() / 4);
             double last = 0;
             AdamW opt = new AdamW(model.params(), o.lr(), o.wd());
-            opt.setClipNorm(CLIP_NORM);
+            opt.setClipNorm(o.clipNorm());
             for (int e = 0; e < o.epochs(); e++) {
                 if (e == ducFrom) di.setDucMasks(ducMasks(di, data, labels));
                 last = epoch(data, labels, opt, e, o.epochs(), "stage1", progress);
@@ -69,7 +75,7 @@ public final class Pretrainer {
             return last;
         }
         AdamW opt = new AdamW(model.params(), o.lr(), o.wd());
-        opt.setClipNorm(CLIP_NORM);
+        opt.setClipNorm(o.clipNorm());
         double last = 0;
         for (int e = 0; e < o.epochs(); e++) last = epoch(data, labels, opt, e, o.epochs(), "train", progress);
         return last;

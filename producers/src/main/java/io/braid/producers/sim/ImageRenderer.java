@@ -121,10 +121,15 @@ public final class ImageRenderer {
      * Gaussian draw per background pixel in row-major order.
      */
     public static void render(Segment s, int tick, SplittableRandom noise, byte[] out) {
+        render(s, tick, noise, Rendering.BACKGROUND_NOISE_STD, out);
+    }
+
+    /** As above with background noise std {@code noiseStd}. */
+    public static void render(Segment s, int tick, SplittableRandom noise, double noiseStd, byte[] out) {
         Layer l = s.layer(tick);
         System.arraycopy(l.pixels(), 0, out, 0, BYTES);
         for (int o : l.background()) {
-            byte g = (byte) toByte(Rendering.BACKGROUND + Rendering.BACKGROUND_NOISE_STD * noise.nextGaussian());
+            byte g = (byte) toByte(Rendering.BACKGROUND + noiseStd * noise.nextGaussian());
             out[o] = g;
             out[o + 1] = g;
             out[o + 2] = g;

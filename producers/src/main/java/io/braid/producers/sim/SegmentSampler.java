@@ -2,13 +2,26 @@ package io.braid.producers.sim;
 
 import java.util.SplittableRandom;
 
-/** Draws segments: uniform independent factors, colour by the {@link DatasetSpec.ColorRule}, length U{8..24}. */
+/**
+ * Draws segments: uniform independent factors, colour by the {@link DatasetSpec.ColorRule}, length U{min..max} (§6.2
+ * default 8..24).
+ */
 public final class SegmentSampler {
     private final double pBias;
     private final int[] colorMap;
     private final DatasetSpec.ColorRule rule;
+    private final int minTicks, maxTicks;
 
     public SegmentSampler(double pBias, int[] colorMap, DatasetSpec.ColorRule rule) {
+        this(pBias, colorMap, rule, Rendering.MIN_SEGMENT_TICKS, Rendering.MAX_SEGMENT_TICKS);
+    }
+
+    public SegmentSampler(double pBias, int[] colorMap, DatasetSpec.ColorRule rule, int minTicks, int maxTicks) {
+        if (minTicks < 1 || maxTicks < minTicks)
+            throw new IllegalArgumentException(
+                    "segment ticks must satisfy 1 <= min <= max, got " + minTicks + ".." + maxTicks);
+        this.minTicks = minTicks;
+        this.maxTicks = maxTicks;
         if (!(pBias >= 0 && pBias <= 1)) throw new IllegalArgumentException("pBias must be in [0,1], got " + pBias);
         Rendering.checkColorMap(colorMap);
         this.pBias = pBias;
@@ -54,7 +67,7 @@ public final class SegmentSampler {
 
     public Segment next(SplittableRandom rng, long id) {
         SegmentFactors f = factors(rng);
-        int length = rng.nextInt(Rendering.MIN_SEGMENT_TICKS, Rendering.MAX_SEGMENT_TICKS + 1);
+        int length = rng.nextInt(minTicks, maxTicks + 1);
         return new Segment(id, f, length, rng);
     }
 }

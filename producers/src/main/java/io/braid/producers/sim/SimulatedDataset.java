@@ -43,16 +43,17 @@ public final class SimulatedDataset {
         SplittableRandom sensorNoise = master.split();
         SplittableRandom pixelNoise = master.split();
         SplittableRandom textRng = master.split();
-        SegmentSampler sampler = new SegmentSampler(spec.pBias(), spec.colorMap(), spec.colorRule());
+        SegmentSampler sampler = new SegmentSampler(
+                spec.pBias(), spec.colorMap(), spec.colorRule(), spec.minSegmentTicks(), spec.maxSegmentTicks());
         Tokenizer tokenizer = Tokenizer.defaultTokenizer();
         int i = 0;
         long segId = 0;
         while (i < spec.ticks()) {
             Segment s = sampler.next(segRng, segId);
             for (int k = 0; k < s.length() && i < spec.ticks(); k++, i++) {
-                d.sensor[i] = sensorWindow(s, k, sensorNoise);
+                d.sensor[i] = sensorWindow(s, k, sensorNoise, spec.sensorNoise());
                 byte[] img = new byte[ImageRenderer.BYTES];
-                ImageRenderer.render(s, k, pixelNoise, img);
+                ImageRenderer.render(s, k, pixelNoise, spec.pixelNoise(), img);
                 d.image[i] = img;
                 d.tokens[i] = tokenizer.encode(TextRenderer.line(s.factors(), textRng), TEXT_LENGTH);
                 d.factors[i] = s.factors();
@@ -65,11 +66,16 @@ public final class SimulatedDataset {
 
     /** 32 steps x 4 channels row-major, standardised, for tick {@code k} of segment {@code s}. */
     static float[] sensorWindow(Segment s, int k, SplittableRandom noise) {
+        return sensorWindow(s, k, noise, Rendering.SENSOR_NOISE_STD);
+    }
+
+    /** As above with sensor noise std {@code noiseStd} (standardised with the default noise's fixed statistics). */
+    static float[] sensorWindow(Segment s, int k, SplittableRandom noise, double noiseStd) {
         float[] w = new float[SENSOR_STEPS * SENSOR_CHANNELS];
         for (int j = 0; j < SENSOR_STEPS; j++) {
             double tau = j / (double) SENSOR_STEPS;
             for (int ch = 0; ch < SENSOR_CHANNELS; ch++) {
-                double raw = SensorModel.clean(s, k, tau, ch) + Rendering.SENSOR_NOISE_STD * noise.nextGaussian();
+                double raw = SensorModel.clean(s, k, tau, ch) + noiseStd * noise.nextGaussian();
                 w[j * SENSOR_CHANNELS + ch] = SensorModel.standardise(raw, ch);
             }
         }

@@ -164,4 +164,28 @@ class SimulatedDatasetTest {
         assertNotEquals(DatasetSpec.defaults(1, 10), DatasetSpec.defaults(2, 10));
         assertEquals(DatasetSpec.defaults(1, 10), DatasetSpec.defaults(1, 10));
     }
+
+    @Test
+    void shortProbeSegmentsGiveAboutTenTimesTheSegmentsAndNoiseIsAKnob() {
+        DatasetSpec d = DatasetSpec.defaults(5, 2000);
+        SimulatedDataset longSegs = SimulatedDataset.generate(d);
+        SimulatedDataset shortSegs = SimulatedDataset.generate(d.withSegmentTicks(1, 4));
+        // mean length 16 vs 2.5 ticks: ~6x the segments for 8..24 vs 1..4; every run of ticks within the range
+        assertTrue(shortSegs.segments() > 5 * longSegs.segments(), shortSegs.segments() + " vs " + longSegs.segments());
+        int start = 0;
+        for (int i = 1; i <= shortSegs.size(); i++) {
+            if (i == shortSegs.size() || shortSegs.segmentId(i) != shortSegs.segmentId(start)) {
+                assertTrue(i - start >= 1 && i - start <= 4 || i == shortSegs.size(), "length " + (i - start));
+                start = i;
+            }
+        }
+        assertEquals(d, d.withSegmentTicks(8, 24).withNoise(0.25, 0.03)); // the defaults
+        SimulatedDataset quiet = SimulatedDataset.generate(d.withTicks(50).withNoise(0, 0));
+        SimulatedDataset loud = SimulatedDataset.generate(d.withTicks(50).withNoise(1.0, 0.2));
+        assertEquals(quiet.factors(10), loud.factors(10)); // the same segments, other noise
+        assertNotEquals(Arrays.toString(quiet.sensor(10)), Arrays.toString(loud.sensor(10)));
+        assertThrows(IllegalArgumentException.class, () -> d.withSegmentTicks(0, 4));
+        assertThrows(IllegalArgumentException.class, () -> d.withSegmentTicks(5, 4));
+        assertThrows(IllegalArgumentException.class, () -> d.withNoise(-1, 0));
+    }
 }

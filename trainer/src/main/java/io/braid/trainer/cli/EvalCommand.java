@@ -10,7 +10,9 @@ import io.braid.text.Tokenizer;
 import io.braid.trainer.Features;
 import io.braid.trainer.Pretrainer;
 import io.braid.trainer.data.Windows;
+import io.braid.trainer.eval.Ci;
 import io.braid.trainer.eval.ProbeSuite;
+import io.braid.trainer.eval.SeedPlan;
 import io.braid.trainer.model.Batch;
 import io.braid.trainer.model.DiMmlModel;
 import io.braid.trainer.model.ModelConfig;
@@ -36,9 +38,10 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
     @Option(
             names = "--objective",
             defaultValue = "comm",
-            converter = Objective.Converter.class,
-            description = "comm | decur | cross | crossself | dimml (default: ${DEFAULT-VALUE})")
-    Objective objective;
+            description = "comm | decur | cross | crossself | dimml | all (all = comm, cross, crossself, decur one"
+                    + " after the other; the RESULT line carries comm's cells and each baseline's S1/S2)"
+                    + " (default: ${DEFAULT-VALUE})")
+    String objectiveName;
 
     @Option(names = "--smoke", description = "small CI configuration: 1024/512/512 ticks, 3 epochs, 3-fold CV")
     boolean smoke;
@@ -46,8 +49,58 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
     @Option(
             names = "--seed",
             defaultValue = "7",
-            description = "data, init and augmentation seed (default: ${DEFAULT-VALUE})")
+            description = "base seed: run i draws data, initialisation and augmentation from independent"
+                    + " SplitMix64(base, i, purpose) sub-seeds (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(
+            names = "--seeds",
+            defaultValue = "1",
+            description = "independent runs; every cell is reported as mean and 95% t-interval over them (>= 2 for"
+                    + " an interval; 3 for the README tables) (default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(
+            names = "--no-mlp",
+            description = "skip the MLP probe (one hidden layer of 64 ReLU units) beside the linear one")
+    boolean noMlp;
+
+    @Option(
+            names = "--p-bias",
+            defaultValue = "1.0",
+            description = "pre-training P(colour = pi(rhythm)), the S1 rule's bias (default: ${DEFAULT-VALUE})")
+    double pBias;
+
+    @Option(
+            names = "--sensor-noise",
+            defaultValue = "0.25",
+            description = "sensor noise std before standardisation (default: ${DEFAULT-VALUE})")
+    double sensorNoise;
+
+    @Option(
+            names = "--pixel-noise",
+            defaultValue = "0.03",
+            description = "image background noise std (default: ${DEFAULT-VALUE})")
+    double pixelNoise;
+
+    @Option(
+            names = "--segment-ticks",
+            defaultValue = "8-24",
+            description = "pre-training segment length range in ticks, MIN-MAX (default: ${DEFAULT-VALUE})")
+    String segmentTicks;
+
+    @Option(
+            names = "--probe-segment-ticks",
+            defaultValue = "1-4",
+            description = "probe-set segment length range in ticks, MIN-MAX: short segments give ~6x the segments of"
+                    + " 8-24 for the same ticks (default: ${DEFAULT-VALUE})")
+    String probeSegmentTicks;
+
+    @Option(
+            names = "--clip-norm",
+            defaultValue = "0",
+            description = "global gradient-norm clip, 0 = off as methods.md 2.6 (default: ${DEFAULT-VALUE})")
+    double clipNorm;
 
     @Option(names = "--epochs", description = "pre-training epochs (default 20, smoke 3)")
     Integer epochs;
@@ -151,100 +204,356 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         if (lr <= 0) throw new picocli.CommandLine.ParameterException(cmd, "--lr must be > 0");
         if (d < 8 || d % 8 != 0) throw new picocli.CommandLine.ParameterException(cmd, "--d must be a multiple of 8");
         if (fusionLayers < 1) throw new picocli.CommandLine.ParameterException(cmd, "--fusion-layers must be >= 1");
+        if (seeds < 1) throw new picocli.CommandLine.ParameterException(cmd, "--seeds must be >= 1");
+        if (!(pBias >= 0 && pBias <= 1))
+            throw new picocli.CommandLine.ParameterException(cmd, "--p-bias must be in [0,1]");
+        if (!(sensorNoise >= 0) || !(pixelNoise >= 0))
+            throw new picocli.CommandLine.ParameterException(cmd, "noise levels must be >= 0");
+        if (clipNorm < 0) throw new picocli.CommandLine.ParameterException(cmd, "--clip-norm must be >= 0");
+        range(cmd, "--segment-ticks", segmentTicks);
+        range(cmd, "--probe-segment-ticks", probeSegmentTicks);
+        objectives(cmd);
+    }
+
+    static int[] range(picocli.CommandLine cmd, String name, String v) {
+        String[] p = v.split("-", 2);
+        try {
+            int a = Integer.parseInt(p[0].trim()), b = p.length == 1 ? a : Integer.parseInt(p[1].trim());
+            if (a < 1 || b < a) throw new NumberFormatException();
+            return new int[] {a, b};
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.ParameterException(cmd, name + " must be MIN-MAX with 1 <= MIN <= MAX");
+        }
+    }
+
+    List<Objective> objectives(picocli.CommandLine cmd) {
+        if (objectiveName.equalsIgnoreCase("all"))
+            return List.of(Objective.COMM, Objective.CROSS, Objective.CROSSSELF, Objective.DECUR);
+        try {
+            return List.of(new Objective.Converter().convert(objectiveName));
+        } catch (RuntimeException e) {
+            throw new picocli.CommandLine.ParameterException(
+                    cmd, "--objective must be one of " + Objective.ids() + ", all; got " + objectiveName);
+        }
     }
 
     @Override
     public Integer call() throws Exception {
         validate();
         TorchThreads.set(threads);
+        var cmd = spec.commandLine();
         int ep = epochs != null ? epochs : smoke ? 3 : 20;
         int pre = pretrainTicks != null ? pretrainTicks : smoke ? 1024 : 6144;
         int ptr = probeTrainTicks != null ? probeTrainTicks : smoke ? 512 : 3072;
         int pte = probeTestTicks != null ? probeTestTicks : smoke ? 512 : 2048;
         int nf = folds != null ? folds : smoke ? 3 : 5;
-        System.err.printf(
-                "eval %s: device %s, %d/%d/%d ticks, %d epochs, batch %d, lr %g, wd %g, seed %d%n",
-                objective, Engine.getInstance().defaultDevice(), pre, ptr, pte, ep, batch, lr, wd, seed);
-        ProbeSuite.Sets sets = ProbeSuite.generate(seed, pre, ptr, pte);
-        ModelConfig cfg = ModelConfig.defaults(
-                        objective.id(), Tokenizer.defaultTokenizer().vocabularySize(), seed)
-                .withComm(d, fusionLayers, commFullWeight);
-        // the Flink job's augmentation (defaults = its --aug-* defaults) with this run's colour settings
-        AugmentationParams aug =
-                AugmentationParams.DEFAULTS.withColour(brightness, contrast, saturation, hue, jitterP, grayscaleP);
-        System.err.printf(
+        int[] seg = range(cmd, "--segment-ticks", segmentTicks),
+                pseg = range(cmd, "--probe-segment-ticks", probeSegmentTicks);
+        ProbeSuite.Bench bench = new ProbeSuite.Bench(pBias, sensorNoise, pixelNoise, seg[0], seg[1], pseg[0], pseg[1]);
+        List<Objective> objs = objectives(cmd);
+        String config = String.format(
                 Locale.ROOT,
-                "d %d, fusion layers %d, CoMM full-term weight %g, augmentation %s%n",
-                d,
-                fusionLayers,
-                commFullWeight,
-                aug);
-        long t0 = System.nanoTime();
-        try (NDManager manager = NDManager.newBaseManager();
-                MultimodalModel model = MultimodalModel.create(cfg, manager)) {
-            ProgressLine bar = ProgressLine.stderr(Duration.ofSeconds(5));
-            Pretrainer trainer = new Pretrainer(
-                    model, manager, new Pretrainer.Options(ep, batch, lr, wd, seed, Math.max(1, ep / 4)));
-            Windows pw = sets.pretrain().augmentation(aug);
-            trainer.train(
-                    pw,
-                    objective == Objective.DIMML ? i -> taskC(pw.factors[i]) : null,
-                    (phase, e, epochs, s, steps, loss) -> bar.progress(
-                            phase,
-                            (e + (s + 1.0) / steps) / epochs,
-                            String.format(Locale.ROOT, "epoch %d/%d loss %.4f", e + 1, epochs, loss)));
-            bar.finish();
-            double trainSeconds = (System.nanoTime() - t0) / 1e9;
-            System.err.printf("trained in %.0f s%n", trainSeconds);
-            if (save != null) {
-                ModelStore.save(model, save);
-                System.err.println("saved to " + save);
+                "seeds=%d base_seed=%d pretrain_ticks=%d probe_train_ticks=%d probe_test_ticks=%d epochs=%d batch=%d"
+                        + " lr=%s wd=%s folds=%d %s clip_norm=%s mlp_probe=%s%s",
+                seeds,
+                seed,
+                pre,
+                ptr,
+                pte,
+                ep,
+                batch,
+                lr,
+                wd,
+                nf,
+                bench,
+                clipNorm,
+                !noMlp,
+                smoke ? " size=smoke" : "");
+        System.err.printf(
+                "eval %s: device %s, %s%n", objectiveName, Engine.getInstance().defaultDevice(), config);
+        int[] pi = ProbeSuite.generate(seed, 0, 0, 0, bench).colorMap();
+        List<ProbeSuite.OracleRow> oracle = null;
+        StringBuilder result = new StringBuilder("RESULT eval objective=" + objectiveName.toLowerCase(Locale.ROOT));
+        for (int oi = 0; oi < objs.size(); oi++) {
+            Objective objective = objs.get(oi);
+            if (objective != Objective.DIMML && oracle == null) {
+                System.err.println("probing the oracle codes ...");
+                oracle = ProbeSuite.oracleRows(pi, nf, 2);
             }
-            if (model instanceof DiMmlModel di) return reportDiMml(di, manager, sets);
-            System.err.println("extracting features and fitting probes ...");
-            float[][] ftr = Features.of(model, manager, sets.probeTrain());
-            float[][] fte = Features.of(model, manager, sets.probeTest());
-            List<ProbeSuite.Row> rows = ProbeSuite.run(sets, ftr, fte, nf, 2);
+            Cells cells = new Cells(seeds);
+            double trainSeconds = 0;
+            int[] segs = new int[3];
+            int featDim = 0;
+            for (int i = 0; i < seeds; i++) {
+                SeedPlan plan = SeedPlan.of(seed, i);
+                System.err.printf(
+                        "%s seed %d/%d: data %d, init %d, augmentation %d%n",
+                        objective, i + 1, seeds, plan.data(), plan.init(), plan.augmentation());
+                ProbeSuite.Sets sets = ProbeSuite.generate(plan.data(), pre, ptr, pte, bench);
+                segs[0] += sets.pretrain().segments();
+                segs[1] += sets.probeTrain().segments();
+                segs[2] += sets.probeTest().segments();
+                ModelConfig cfg = ModelConfig.defaults(
+                                objective.id(), Tokenizer.defaultTokenizer().vocabularySize(), plan.init())
+                        .withComm(d, fusionLayers, commFullWeight);
+                AugmentationParams aug = AugmentationParams.DEFAULTS.withColour(
+                        brightness, contrast, saturation, hue, jitterP, grayscaleP);
+                long t0 = System.nanoTime();
+                try (NDManager manager = NDManager.newBaseManager();
+                        MultimodalModel model = MultimodalModel.create(cfg, manager)) {
+                    ProgressLine bar = ProgressLine.stderr(Duration.ofSeconds(5));
+                    Pretrainer trainer = new Pretrainer(
+                            model,
+                            manager,
+                            new Pretrainer.Options(
+                                    ep, batch, lr, wd, plan.augmentation(), Math.max(1, ep / 4), clipNorm));
+                    Windows pw = sets.pretrain().augmentation(aug).viewSeed(plan.augmentation());
+                    trainer.train(
+                            pw,
+                            objective == Objective.DIMML ? k -> taskC(pw.factors[k]) : null,
+                            (phase, e, epochsN, st, steps, loss) -> bar.progress(
+                                    phase,
+                                    (e + (st + 1.0) / steps) / epochsN,
+                                    String.format(Locale.ROOT, "epoch %d/%d loss %.4f", e + 1, epochsN, loss)));
+                    bar.finish();
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    trainSeconds += secs;
+                    System.err.printf("trained in %.0f s%n", secs);
+                    if (save != null && i == 0 && objs.size() == 1) {
+                        ModelStore.save(model, save);
+                        System.err.println("saved to " + save);
+                    }
+                    if (model instanceof DiMmlModel di) {
+                        double[] acc = diMml(di, manager, sets);
+                        for (int k = 0; k < DIMML_KEYS.length; k++) cells.put(DIMML_KEYS[k], i, acc[k]);
+                        continue;
+                    }
+                    System.err.println("extracting features and fitting probes ...");
+                    float[][][] etr = Features.embeddings(model, manager, sets.probeTrain());
+                    float[][][] ete = Features.embeddings(model, manager, sets.probeTest());
+                    featDim = etr[0][0].length;
+                    for (ProbeSuite.Row r : ProbeSuite.run(sets, etr[0], ete[0], oracle, nf, 2, !noMlp, plan.data())) {
+                        cells.put(r.name(), i, r.score());
+                        cells.put(r.name() + "_mlp", i, r.mlpScore());
+                    }
+                    diagnostics(sets, etr, ete, nf, plan.data(), cells, i);
+                    float[][] ptrF = Features.projections(model, manager, sets.probeTrain());
+                    if (ptrF != null) {
+                        float[][] pteF = Features.projections(model, manager, sets.probeTest());
+                        for (ProbeSuite.Row r : ProbeSuite.run(sets, ptrF, pteF, oracle, nf, 2, false, plan.data()))
+                            cells.put("proj_" + r.name(), i, r.score());
+                    }
+                }
+            }
+            String header = String.format(
+                    Locale.ROOT,
+                    "objective %s, %d seed(s) (base %d), %d epochs, %.0f s training in all, probe features %d-d;"
+                            + " segments per seed (mean): pre-train %.0f, probe-train %.0f, probe-test %.0f%n  %s",
+                    objective,
+                    seeds,
+                    seed,
+                    ep,
+                    trainSeconds,
+                    featDim,
+                    segs[0] / (double) seeds,
+                    segs[1] / (double) seeds,
+                    segs[2] / (double) seeds,
+                    config);
+            System.out.println(header);
+            if (objective == Objective.DIMML) {
+                printDiMml(cells);
+                if (objs.size() == 1) for (String k : DIMML_KEYS) cells.append(result, k, k);
+                continue;
+            }
+            printTable(cells, oracle, pi);
+            if (oi == 0) {
+                for (ProbeSuite.OracleRow o : oracle) {
+                    cells.append(result, o.name(), o.name());
+                    if (o.name().startsWith("S")) {
+                        double chance = o.name().equals("S1") ? 0.5 : 0.25;
+                        double thr =
+                                o.name().equals("S1") ? ProbeSuite.s1AdditiveBound(pi) : ProbeSuite.S2_ADDITIVE_BOUND;
+                        result.append(String.format(
+                                Locale.ROOT,
+                                " %1$s_ceiling=%2$.4f %1$s_oracle_probe=%3$.4f %1$s_threshold_bound=%4$.4f"
+                                        + " %1$s_oracle_joint=%5$.4f",
+                                o.name(),
+                                Math.max(chance, o.linear()),
+                                o.linear(),
+                                thr,
+                                o.linearJoint()));
+                        if (!Double.isNaN(o.mlp()))
+                            result.append(String.format(Locale.ROOT, " %s_oracle_mlp=%.4f", o.name(), o.mlp()));
+                        cells.append(result, o.name() + "_mlp", o.name() + "_mlp");
+                    }
+                }
+                for (String k : cells.keys())
+                    if (k.startsWith("diag_") || k.startsWith("proj_")) cells.append(result, k, k);
+            } else {
+                for (String k : List.of("S1", "S2")) cells.append(result, k, objective + "_" + k);
+                for (String k : cells.keys()) if (k.startsWith("proj_S")) cells.append(result, k, objective + "_" + k);
+            }
+        }
+        System.out.println("CONFIG eval objective=" + objectiveName.toLowerCase(Locale.ROOT) + " " + config);
+        System.out.println(result);
+        return 0;
+    }
+
+    static final String[] DIMML_KEYS = {"acc_weighted", "acc_fusion", "acc_sensor", "acc_image", "acc_text"};
+
+    /** Per-seed values of every reported cell. */
+    static final class Cells {
+        private final int seeds;
+        private final java.util.Map<String, double[]> v = new java.util.LinkedHashMap<>();
+
+        Cells(int seeds) {
+            this.seeds = seeds;
+        }
+
+        void put(String key, int seed, double value) {
+            v.computeIfAbsent(key, k -> {
+                double[] a = new double[seeds];
+                java.util.Arrays.fill(a, Double.NaN);
+                return a;
+            })[seed] = value;
+        }
+
+        Ci ci(String key) {
+            double[] a = v.get(key);
+            return a == null ? new Ci(Double.NaN, Double.NaN, 0) : Ci.of(a);
+        }
+
+        java.util.Set<String> keys() {
+            return v.keySet();
+        }
+
+        /** " name=mean name_ci=halfwidth" (the interval only with two or more seeds; nothing without values). */
+        void append(StringBuilder sb, String key, String name) {
+            Ci c = ci(key);
+            if (Double.isNaN(c.mean())) return;
+            sb.append(String.format(Locale.ROOT, " %s=%.4f", name, c.mean()));
+            if (!Double.isNaN(c.halfWidth())) sb.append(String.format(Locale.ROOT, " %s_ci=%.4f", name, c.halfWidth()));
+        }
+    }
+
+    private void printTable(Cells cells, List<ProbeSuite.OracleRow> oracle, int[] pi) {
+        System.out.println(
+                "balanced accuracy on probe-test, mean ± 95% t-interval half-width over seeds;"
+                        + " synergy bar = max(chance, oracle_add) = best additive code under the linear probe (trainer/README)");
+        System.out.printf(
+                Locale.ROOT,
+                "%-9s %7s  %6s  %10s  %10s  %10s  %-15s  %-15s  %-15s  %9s%n",
+                "probe",
+                "classes",
+                "chance",
+                "oracle_add",
+                "oracle_mlp",
+                "oracle_jnt",
+                "linear",
+                "gain_vs_bar",
+                "mlp",
+                "threshold");
+        for (ProbeSuite.OracleRow o : oracle) {
+            int k = o.name().equals("S1") ? 2 : 4;
+            double chance = 1.0 / k;
+            Ci lin = cells.ci(o.name()), mlp = cells.ci(o.name() + "_mlp");
+            double bar = Math.max(chance, o.linear()); // best additive code under this probe, measured
+            Ci gain = new Ci(lin.mean() - bar, lin.halfWidth(), lin.n());
+            double thr =
+                    switch (o.name()) {
+                        case "S1" -> ProbeSuite.s1AdditiveBound(pi);
+                        case "S2" -> ProbeSuite.S2_ADDITIVE_BOUND;
+                        default -> 1.0;
+                    };
             System.out.printf(
-                    "objective %s, %d epochs, %.0f s training, probe features %d-d%n",
-                    objective, ep, trainSeconds, ftr[0].length);
-            System.out.println(
-                    "probe     classes  chance  oracle_probe  additive_bound  balanced_acc  gain_vs_bound  C");
-            StringBuilder result = new StringBuilder("RESULT eval objective=" + objective);
-            for (ProbeSuite.Row r : rows) {
+                    Locale.ROOT,
+                    "%-9s %7d  %6.3f  %10.3f  %10s  %10.3f  %-15s  %-15s  %-15s  %9.3f%n",
+                    o.name(),
+                    k,
+                    chance,
+                    o.linear(),
+                    Double.isNaN(o.mlp()) ? "-" : String.format(Locale.ROOT, "%.3f", o.mlp()),
+                    o.linearJoint(),
+                    lin.format(),
+                    gain.format(),
+                    mlp.format(),
+                    thr);
+        }
+        System.out.println("oracle_add / oracle_mlp: linear / MLP probe on one-hot additive factor codes;"
+                + " oracle_jnt: linear probe on the additive code plus one-hot factor pairs (joint code); threshold:"
+                + " best threshold classifier on an additive scalar code (Trifeature-style protocols only); bar ="
+                + " max(chance, oracle_add), the best additive code under this probe (S1_ceiling / S2_ceiling). The MLP"
+                + " can multiply features, so its S is no synergy test: S above chance under the LINEAR probe is.");
+        boolean diag = cells.keys().stream().anyMatch(k -> k.startsWith("diag_"));
+        if (diag) {
+            System.out.println("diagnostics on MISMATCH probe data (colour != pi(rhythm)), linear probe, 4 classes:"
+                    + " chance 0.25 (image-only rhythm can reach 1/3 by excluding pi^-1(colour))");
+            System.out.printf(Locale.ROOT, "%-8s %-15s %-15s %-15s%n", "factor", "fused", "sensor-only", "image-only");
+            for (String f : List.of("rhythm", "colour"))
                 System.out.printf(
                         Locale.ROOT,
-                        "%-9s %7d  %6.3f  %12.3f  %14.3f  %12.3f  %13.3f  %g%n",
-                        r.name(),
-                        r.classes(),
-                        r.chance(),
-                        r.oracleProbe(),
-                        r.additiveBound(),
-                        r.score(),
-                        r.score() - r.additiveBound(),
-                        r.c());
-                result.append(String.format(Locale.ROOT, " %s=%.4f", r.name(), r.score()));
-                if (r.name().startsWith("S"))
-                    result.append(String.format(
-                            Locale.ROOT,
-                            " %s_ceiling=%.4f %s_oracle_probe=%.4f",
-                            r.name(),
-                            r.additiveBound(),
-                            r.name(),
-                            r.oracleProbe()));
-            }
-            System.out.println(
-                    "oracle_probe = the same probe on one-hot oracle factor codes; additive_bound = best balanced"
-                            + " accuracy of any additive (concatenated unimodal) code: only S above it is synergy (methods.md 6.6)");
-            System.out.println(result);
+                        "%-8s %-15s %-15s %-15s%n",
+                        f,
+                        cells.ci("diag_" + f + "_fused").format(),
+                        cells.ci("diag_" + f + "_sensor").format(),
+                        cells.ci("diag_" + f + "_image").format());
         }
-        return 0;
+        if (cells.keys().contains("proj_R")) {
+            System.out.println("linear probe on the concatenated projections (instead of encoder features):");
+            for (ProbeSuite.OracleRow o : oracle)
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-9s %-15s%n",
+                        o.name(),
+                        cells.ci("proj_" + o.name()).format());
+        }
+    }
+
+    /** Rhythm and colour decoded separately on the MISMATCH rows from the fused, sensor-only, image-only vectors. */
+    private static void diagnostics(
+            ProbeSuite.Sets sets, float[][][] etr, float[][][] ete, int folds, long seed, Cells cells, int i) {
+        int[] rtr = mismatch(sets.probeTrain()), rte = mismatch(sets.probeTest());
+        long[] groups = new long[rtr.length];
+        for (int k = 0; k < rtr.length; k++) groups[k] = sets.probeTrain().segment[rtr[k]];
+        String[] names = {"fused", "sensor", "image"};
+        int[] slot = {0, 1 + Batch.SENSOR, 1 + Batch.IMAGE};
+        for (String f : List.of("rhythm", "colour")) {
+            java.util.function.ToIntFunction<SegmentFactors> lab =
+                    f.equals("rhythm") ? SegmentFactors::rhythm : SegmentFactors::color;
+            int[] ytr = new int[rtr.length], yte = new int[rte.length];
+            for (int k = 0; k < rtr.length; k++) ytr[k] = lab.applyAsInt(sets.probeTrain().factors[rtr[k]]);
+            for (int k = 0; k < rte.length; k++) yte[k] = lab.applyAsInt(sets.probeTest().factors[rte[k]]);
+            for (int n = 0; n < names.length; n++) {
+                float[][] xtr = rows(etr[slot[n]], rtr), xte = rows(ete[slot[n]], rte);
+                cells.put(
+                        "diag_" + f + "_" + names[n], i, ProbeSuite.linear(xtr, ytr, groups, xte, yte, 4, folds, seed));
+            }
+        }
+    }
+
+    private static int[] mismatch(Windows w) {
+        return java.util.stream.IntStream.range(0, w.size)
+                .filter(k -> !w.factors[k].biased())
+                .toArray();
+    }
+
+    private static float[][] rows(float[][] x, int[] idx) {
+        float[][] out = new float[idx.length][];
+        for (int k = 0; k < idx.length; k++) out[k] = x[idx[k]];
+        return out;
     }
 
     @Override
     public HelpSections.Sections helpSections() {
         return HelpSections.Sections.of()
-                .add("Run", "--objective", "--smoke", "--seed", "--threads", "--save")
+                .add("Run", "--objective", "--smoke", "--seed", "--seeds", "--no-mlp", "--threads", "--save")
+                .add(
+                        "Benchmark",
+                        "--p-bias",
+                        "--sensor-noise",
+                        "--pixel-noise",
+                        "--segment-ticks",
+                        "--probe-segment-ticks")
                 .add(
                         "Training",
                         "--epochs",
@@ -254,7 +563,8 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                         "--pretrain-ticks",
                         "--probe-train-ticks",
                         "--probe-test-ticks",
-                        "--folds")
+                        "--folds",
+                        "--clip-norm")
                 .add(
                         "Augmentation",
                         "--brightness",
@@ -271,7 +581,8 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         return 4 * f.prof() + f.tex();
     }
 
-    private Integer reportDiMml(DiMmlModel di, NDManager manager, ProbeSuite.Sets sets) {
+    /** Accuracies on probe-test in {@link #DIMML_KEYS} order. */
+    private static double[] diMml(DiMmlModel di, NDManager manager, ProbeSuite.Sets sets) {
         Windows test = sets.probeTest();
         int n = test.size;
         int[] hits = new int[5];
@@ -291,17 +602,17 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                 }
             }
         }
-        String[] names = {"acc_weighted", "acc_sensor", "acc_image", "acc_text", "acc_fusion"};
-        int[] order = {0, 4, 1, 2, 3};
+        // hits: weighted, sensor, image, text, fusion -> DIMML_KEYS: weighted, fusion, sensor, image, text
+        return new double[] {
+            (double) hits[0] / n, (double) hits[4] / n, (double) hits[1] / n, (double) hits[2] / n, (double) hits[3] / n
+        };
+    }
+
+    private static void printDiMml(Cells cells) {
         System.out.println(
-                "DI-MML, supervised task C = 4*prof + tex (16 classes, chance 0.0625; each modality alone <= 0.25)");
-        StringBuilder result = new StringBuilder("RESULT eval objective=dimml");
-        for (int k : order) {
-            double acc = (double) hits[k] / n;
-            System.out.printf(Locale.ROOT, "%-13s %.4f%n", names[k], acc);
-            result.append(String.format(Locale.ROOT, " %s=%.4f", names[k], acc));
-        }
-        System.out.println(result);
-        return 0;
+                "DI-MML, supervised task C = 4*prof + tex (16 classes, chance 0.0625; each modality alone <= 0.25),"
+                        + " accuracy on probe-test, mean ± 95% t-interval over seeds");
+        for (String k : DIMML_KEYS)
+            System.out.printf(Locale.ROOT, "%-13s %s%n", k, cells.ci(k).format());
     }
 }

@@ -43,6 +43,8 @@ public final class Windows {
     final int[] partSize;
     private PairAugmenter augmenter;
     private String pipelineVersion;
+    /** Epochs the stream is shifted by (0 by default): another augmentation seed gives other views of every epoch. */
+    private long epochOffset;
 
     public Windows(List<SimulatedDataset> parts) {
         int n = 0;
@@ -90,6 +92,15 @@ public final class Windows {
         return this;
     }
 
+    /**
+     * Draws this set's views from another stream: epoch e is streamed as epoch e + (seed mod 2^20), so window ids, and
+     * with them the Flink job's views, differ (0, the default, keeps the golden views).
+     */
+    public Windows viewSeed(long seed) {
+        epochOffset = Math.floorMod(seed, 1L << 20);
+        return this;
+    }
+
     public AugmentationParams augmentation() {
         return augmenter.params();
     }
@@ -106,7 +117,7 @@ public final class Windows {
 
     /** Tick i of the dataset as the window the Flink job emits for it in epoch {@code epoch}. */
     public MultimodalWindow window(int i, int epoch) {
-        long start = ((long) epoch * partSize[i] + tick[i]) * WINDOW_MS;
+        long start = ((epoch + epochOffset) * partSize[i] + tick[i]) * WINDOW_MS;
         return CompleteWindow.of(
                 source[i],
                 start,

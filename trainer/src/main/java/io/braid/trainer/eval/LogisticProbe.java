@@ -28,10 +28,21 @@ public final class LogisticProbe {
         this.c = c;
     }
 
-    /** Chooses C by {@code folds}-fold stratified CV and refits on all rows. */
+    /** Chooses C by {@code folds}-fold stratified CV (rows assigned independently) and refits on all rows. */
     public static LogisticProbe fitCv(float[][] x, int[] y, int classes, int folds, long seed) {
+        return fitCvFolds(x, y, classes, folds, stratifiedFolds(y, classes, folds, seed));
+    }
+
+    /**
+     * Chooses C by {@code folds}-fold CV grouped by {@code groups} (the segment of each row: the rows of one group are
+     * never on both sides of a fold), stratified by label over the groups where possible, and refits on all rows.
+     */
+    public static LogisticProbe fitCv(float[][] x, int[] y, long[] groups, int classes, int folds, long seed) {
+        return fitCvFolds(x, y, classes, folds, groupedFolds(y, groups, classes, folds, seed));
+    }
+
+    private static LogisticProbe fitCvFolds(float[][] x, int[] y, int classes, int folds, int[] fold) {
         int n = x.length;
-        int[] fold = stratifiedFolds(y, classes, folds, seed);
         double[] score = new double[C_GRID.length];
         for (int f = 0; f < folds; f++) {
             int nt = 0;
@@ -171,6 +182,45 @@ public final class LogisticProbe {
                 k++;
             }
         return s / k;
+    }
+
+    /**
+     * Fold of each row with every group in one fold. Each group is stratified by its majority label: the groups of a
+     * label are shuffled and each goes to the fold holding the fewest rows of that label so far (ties: lowest fold),
+     * so folds are balanced in rows per label even with groups of unequal size.
+     */
+    public static int[] groupedFolds(int[] y, long[] groups, int classes, int folds, long seed) {
+        if (groups == null) return stratifiedFolds(y, classes, folds, seed);
+        if (groups.length != y.length) throw new IllegalArgumentException("one group per row");
+        java.util.Map<Long, int[]> counts = new java.util.LinkedHashMap<>(); // group -> rows per label
+        for (int i = 0; i < y.length; i++) counts.computeIfAbsent(groups[i], g -> new int[classes])[y[i]]++;
+        List<List<Long>> byLabel = new ArrayList<>();
+        for (int c = 0; c < classes; c++) byLabel.add(new ArrayList<>());
+        java.util.Map<Long, Integer> size = new java.util.HashMap<>();
+        counts.forEach((g, cnt) -> {
+            int best = 0, total = 0;
+            for (int c = 0; c < classes; c++) {
+                total += cnt[c];
+                if (cnt[c] > cnt[best]) best = c;
+            }
+            byLabel.get(best).add(g);
+            size.put(g, total);
+        });
+        SplittableRandom r = new SplittableRandom(seed);
+        java.util.Map<Long, Integer> groupFold = new java.util.HashMap<>();
+        for (List<Long> gs : byLabel) {
+            for (int i = gs.size() - 1; i > 0; i--) java.util.Collections.swap(gs, i, r.nextInt(i + 1));
+            long[] load = new long[folds];
+            for (long g : gs) {
+                int f = 0;
+                for (int k = 1; k < folds; k++) if (load[k] < load[f]) f = k;
+                load[f] += size.get(g);
+                groupFold.put(g, f);
+            }
+        }
+        int[] fold = new int[y.length];
+        for (int i = 0; i < y.length; i++) fold[i] = groupFold.get(groups[i]);
+        return fold;
     }
 
     static int[] stratifiedFolds(int[] y, int classes, int folds, long seed) {

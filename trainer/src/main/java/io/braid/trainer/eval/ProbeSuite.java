@@ -22,17 +22,25 @@ public final class ProbeSuite {
     public record Probe(String name, int classes, ToIntFunction<SegmentFactors> label) {}
 
     /**
-     * One probe result. {@code oracleProbe}: the same probe on the one-hot oracle code; {@code additiveBound}: the best
-     * balanced accuracy any additive code can reach (only accuracy above it is evidence of synergy, §6.6).
+     * One probe result of one seed. {@code chance}: 1/K, which under this class-balanced log-loss linear probe is also
+     * the best any additive code scores on the balanced probe sets (methods.md §6.6 correction, trainer/README);
+     * {@code oracleProbe}: the linear probe on the one-hot additive oracle code (≈ chance for S); {@code thresholdBound}:
+     * the best balanced accuracy of a threshold classifier on an additive scalar code (0.75 / 0.625, relevant only to
+     * Trifeature-style protocols); {@code score} / {@code mlpScore}: balanced accuracy on probe-test of the linear / MLP
+     * probe; {@code c}: the linear probe's chosen C.
      */
     public record Row(
             String name,
             int classes,
             double chance,
             double oracleProbe,
-            double additiveBound,
+            double thresholdBound,
             double score,
-            double c) {}
+            double c,
+            double mlpScore) {}
+
+    /** Probes of the oracle codes (seed-independent: they depend on π only), one entry per probe of {@link #probes}. */
+    public record OracleRow(String name, double linear, double mlp, double linearJoint) {}
 
     /** S2's additive bound from methods.md §6.6 (numerical search over additive scorers, a lower bound of the max). */
     public static final double S2_ADDITIVE_BOUND = 0.625;
@@ -65,20 +73,63 @@ public final class ProbeSuite {
 
     public record Sets(Windows pretrain, Windows probeTrain, Windows probeTest, int[] colorMap) {}
 
+    /**
+     * The benchmark's knobs (methods.md §6.2–§6.4): p_bias of the S1 rule in pre-training, sensor and pixel noise,
+     * segment length ranges of the pre-training set and of the probe sets. Factor cardinalities are fixed at 4: the
+     * rendering tables (frequencies, shapes, textures, colours, words) and the tokenizer's vocabulary have four entries
+     * per factor.
+     */
+    public record Bench(
+            double pBias,
+            double sensorNoise,
+            double pixelNoise,
+            int segMin,
+            int segMax,
+            int probeSegMin,
+            int probeSegMax) {
+        /** §6 defaults for pre-training; probe segments of 1..4 ticks (≈ 6× the segments of 8..24 per tick budget). */
+        public static final Bench DEFAULTS = new Bench(1.0, 0.25, 0.03, 8, 24, 1, 4);
+
+        DatasetSpec apply(DatasetSpec d, boolean probe) {
+            return d.withNoise(sensorNoise, pixelNoise)
+                    .withSegmentTicks(probe ? probeSegMin : segMin, probe ? probeSegMax : segMax);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "p_bias=%s sensor_noise=%s pixel_noise=%s segment_ticks=%d-%d probe_segment_ticks=%d-%d",
+                    pBias,
+                    sensorNoise,
+                    pixelNoise,
+                    segMin,
+                    segMax,
+                    probeSegMin,
+                    probeSegMax);
+        }
+    }
+
+    /** The §6 defaults with probe segments of 8..24 ticks (the protocol before grouped CV). */
     public static Sets generate(long seed, int pretrain, int probeTrain, int probeTest) {
-        DatasetSpec pre = DatasetSpec.defaults(seed, pretrain);
+        return generate(seed, pretrain, probeTrain, probeTest, new Bench(1.0, 0.25, 0.03, 8, 24, 8, 24));
+    }
+
+    public static Sets generate(long seed, int pretrain, int probeTrain, int probeTest, Bench b) {
+        DatasetSpec pre = b.apply(DatasetSpec.defaults(seed, pretrain), false).withPBias(b.pBias());
         int[] pi = pre.colorMap();
         return new Sets(
                 Windows.of(SimulatedDataset.generate(pre)),
-                balanced(seed + 101, probeTrain, pi),
-                balanced(seed + 201, probeTest, pi),
+                balanced(seed + 101, probeTrain, pi, b),
+                balanced(seed + 201, probeTest, pi, b),
                 pi);
     }
 
-    static Windows balanced(long seed, int ticks, int[] pi) {
+    static Windows balanced(long seed, int ticks, int[] pi, Bench b) {
         return new Windows(List.of(
-                SimulatedDataset.generate(new DatasetSpec(seed, ticks / 2, 1.0, pi, ColorRule.MATCH)),
-                SimulatedDataset.generate(new DatasetSpec(seed + 1, ticks - ticks / 2, 1.0, pi, ColorRule.MISMATCH))));
+                SimulatedDataset.generate(b.apply(new DatasetSpec(seed, ticks / 2, 1.0, pi, ColorRule.MATCH), true)),
+                SimulatedDataset.generate(
+                        b.apply(new DatasetSpec(seed + 1, ticks - ticks / 2, 1.0, pi, ColorRule.MISMATCH), true))));
     }
 
     public static List<Probe> probes(int[] pi) {
@@ -100,6 +151,21 @@ public final class ProbeSuite {
                 f.obj(), f.prof(), f.rhythm(), f.drift(), f.obj(), f.tex(), f.color(), f.obj(), f.verb(), f.zone()
             };
             for (int k = 0; k < codes.length; k++) x[i][k * 4 + codes[k]] = 1f;
+        }
+        return x;
+    }
+
+    /**
+     * Joint oracle code: the additive code plus one-hot of the (rhythm, colour) pair and of the (drift, zone) pair (the
+     * S1 and S2 factor pairs encoded jointly, 16 + 16 dims): a linear probe decodes S1 and S2 from it.
+     */
+    public static float[][] jointOracle(SegmentFactors[] fs) {
+        float[][] add = oracle(fs);
+        float[][] x = new float[fs.length][72];
+        for (int i = 0; i < fs.length; i++) {
+            System.arraycopy(add[i], 0, x[i], 0, 40);
+            x[i][40 + 4 * fs[i].rhythm() + fs[i].color()] = 1f;
+            x[i][56 + 4 * fs[i].drift() + fs[i].zone()] = 1f;
         }
         return x;
     }
@@ -141,32 +207,100 @@ public final class ProbeSuite {
 
     public static final int ORACLE_SAMPLES = 4000;
 
-    /** Runs every probe on the given features and on the oracle code (for the ceilings), on {@code threads} threads. */
-    public static List<Row> run(Sets sets, float[][] train, float[][] test, int folds, int threads) throws Exception {
-        List<Probe> probes = probes(sets.colorMap());
-        SegmentFactors[] ftr = oracleFactors(sets.colorMap(), ORACLE_SAMPLES, 11),
-                fte = oracleFactors(sets.colorMap(), ORACLE_SAMPLES, 12);
-        float[][] otr = oracle(ftr), ote = oracle(fte);
+    /**
+     * The MLP probe's L2 strength. Fixed instead of chosen by CV: a CV over a grid costs 10 fits per probe, too much for
+     * 2 cores ({@link MlpProbe#fitCv} does it where time allows).
+     */
+    public static final double MLP_ALPHA = 1e-2;
+
+    /** I.i.d. oracle samples for the MLP probe (it costs ~100× the linear one per sample). */
+    public static final int MLP_ORACLE_SAMPLES = 800;
+
+    /**
+     * The probes on the oracle codes, computed once per command (they depend on π only): linear on the additive code,
+     * MLP on the additive code (S probes only, NaN for the others: their linear oracle is already 1), linear on the
+     * joint code. Folds: each i.i.d. sample is its own group.
+     */
+    public static List<OracleRow> oracleRows(int[] pi, int folds, int threads) throws Exception {
+        List<Probe> probes = probes(pi);
+        SegmentFactors[] ftr = oracleFactors(pi, ORACLE_SAMPLES, 11), fte = oracleFactors(pi, ORACLE_SAMPLES, 12);
+        SegmentFactors[] mtr = java.util.Arrays.copyOf(ftr, MLP_ORACLE_SAMPLES),
+                mte = java.util.Arrays.copyOf(fte, MLP_ORACLE_SAMPLES);
+        float[][] otr = oracle(ftr), ote = oracle(fte), jtr = jointOracle(ftr), jte = jointOracle(fte);
+        float[][] motr = oracle(mtr), mote = oracle(mte);
         ExecutorService ex = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
-            List<Future<double[]>> fs = new ArrayList<>(), cs = new ArrayList<>();
+            List<Future<Double>> lin = new ArrayList<>(), mlp = new ArrayList<>(), joint = new ArrayList<>();
+            for (Probe p : probes) {
+                int[] ytr = labels(ftr, p.label()), yte = labels(fte, p.label());
+                int[] mytr = labels(mtr, p.label()), myte = labels(mte, p.label());
+                lin.add(ex.submit(() -> score(otr, ytr, null, ote, yte, p.classes(), folds)[0]));
+                joint.add(ex.submit(() -> score(jtr, ytr, null, jte, yte, p.classes(), folds)[0]));
+                mlp.add(
+                        p.name().startsWith("S")
+                                ? ex.submit(() -> mlpScore(motr, mytr, null, mote, myte, p.classes(), folds))
+                                : java.util.concurrent.CompletableFuture.completedFuture(Double.NaN));
+            }
+            List<OracleRow> rows = new ArrayList<>();
+            for (int k = 0; k < probes.size(); k++)
+                rows.add(new OracleRow(
+                        probes.get(k).name(),
+                        lin.get(k).get(),
+                        mlp.get(k).get(),
+                        joint.get(k).get()));
+            return rows;
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
+    /**
+     * Every probe, linear and MLP, on the given features of one seed; CV folds grouped by the probe-train segments.
+     * {@code mlp} false skips the MLP (NaN).
+     */
+    public static List<Row> run(
+            Sets sets,
+            float[][] train,
+            float[][] test,
+            List<OracleRow> oracle,
+            int folds,
+            int threads,
+            boolean mlp,
+            long seed)
+            throws Exception {
+        List<Probe> probes = probes(sets.colorMap());
+        long[] groups = sets.probeTrain().segment;
+        ExecutorService ex = Executors.newFixedThreadPool(Math.max(1, threads));
+        try {
+            List<Future<double[]>> fs = new ArrayList<>();
+            List<Future<Double>> ms = new ArrayList<>();
             for (Probe p : probes) {
                 int[] ytr = labels(sets.probeTrain(), p.label()), yte = labels(sets.probeTest(), p.label());
-                int[] otry = labels(ftr, p.label()), otey = labels(fte, p.label());
-                fs.add(ex.submit(() -> score(train, ytr, test, yte, p.classes(), folds)));
-                cs.add(ex.submit(() -> score(otr, otry, ote, otey, p.classes(), folds)));
+                fs.add(ex.submit(() -> score(train, ytr, groups, test, yte, p.classes(), folds, seed)));
+                ms.add(
+                        mlp && p.name().startsWith("S")
+                                ? ex.submit(() -> mlpScore(train, ytr, groups, test, yte, p.classes(), folds, seed))
+                                : java.util.concurrent.CompletableFuture.completedFuture(Double.NaN));
             }
             List<Row> rows = new ArrayList<>();
             for (int k = 0; k < probes.size(); k++) {
                 Probe p = probes.get(k);
-                double[] s = fs.get(k).get(), c = cs.get(k).get();
+                double[] s = fs.get(k).get();
                 double bound =
                         switch (p.name()) {
                             case "S1" -> s1AdditiveBound(sets.colorMap());
                             case "S2" -> S2_ADDITIVE_BOUND;
                             default -> 1.0;
                         };
-                rows.add(new Row(p.name(), p.classes(), 1.0 / p.classes(), c[0], bound, s[0], s[1]));
+                rows.add(new Row(
+                        p.name(),
+                        p.classes(),
+                        1.0 / p.classes(),
+                        oracle.get(k).linear(),
+                        bound,
+                        s[0],
+                        s[1],
+                        ms.get(k).get()));
             }
             return rows;
         } finally {
@@ -174,9 +308,30 @@ public final class ProbeSuite {
         }
     }
 
+    /** Linear probe of one label on the rows {@code keep} (null: all) of train / test; grouped CV. */
+    public static double linear(
+            float[][] xtr, int[] ytr, long[] groups, float[][] xte, int[] yte, int classes, int folds, long seed) {
+        return score(xtr, ytr, groups, xte, yte, classes, folds, seed)[0];
+    }
+
     /** [balanced accuracy on test, chosen C]. */
-    static double[] score(float[][] xtr, int[] ytr, float[][] xte, int[] yte, int classes, int folds) {
-        LogisticProbe p = LogisticProbe.fitCv(xtr, ytr, classes, folds, 48);
+    static double[] score(float[][] xtr, int[] ytr, long[] groups, float[][] xte, int[] yte, int classes, int folds) {
+        return score(xtr, ytr, groups, xte, yte, classes, folds, 48);
+    }
+
+    static double[] score(
+            float[][] xtr, int[] ytr, long[] groups, float[][] xte, int[] yte, int classes, int folds, long seed) {
+        LogisticProbe p = LogisticProbe.fitCv(xtr, ytr, groups, classes, folds, seed);
         return new double[] {LogisticProbe.balancedAccuracy(yte, p.predict(xte), classes), p.c};
+    }
+
+    static double mlpScore(float[][] xtr, int[] ytr, long[] groups, float[][] xte, int[] yte, int classes, int folds) {
+        return mlpScore(xtr, ytr, groups, xte, yte, classes, folds, 48);
+    }
+
+    static double mlpScore(
+            float[][] xtr, int[] ytr, long[] groups, float[][] xte, int[] yte, int classes, int folds, long seed) {
+        MlpProbe p = MlpProbe.fit(xtr, ytr, classes, MLP_ALPHA, seed);
+        return LogisticProbe.balancedAccuracy(yte, p.predict(xte), classes);
     }
 }

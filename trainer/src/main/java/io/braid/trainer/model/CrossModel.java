@@ -10,11 +10,15 @@ import io.braid.trainer.loss.Losses;
 /**
  * The CoMM-paper baselines on pooled unimodal features. Cross (CMC form, §2.8, §5): a linear projector per modality and
  * the mean NT-Xent over all modality pairs, in each augmented view. Cross+Self (SLIP-style, code version): a 3-layer
- * head per modality, the same pairwise cross term through those heads plus the mean intra-modal NT-Xent between the two
- * views. Pairs with a missing modality get anchor weight 0.
+ * head per modality, the same pairwise cross term through those heads plus ½·Σ_m of the intra-modal NT-Xent between
+ * the two views (methods.md §6.8: "cross NT-Xent + ½·Σ intra NT-Xent"; before issue 10 it was the mean over the three
+ * modalities, i.e. 2/3 of this weight). Pairs with a missing modality get anchor weight 0.
  */
 public final class CrossModel extends MultimodalModel {
     private final boolean self;
+
+    /** Cross+Self: the intra-modal NT-Xent terms are summed over modalities with this weight (§6.8). */
+    static final float INTRA_WEIGHT = 0.5f;
 
     CrossModel(ModelConfig cfg, NDManager parent, boolean trainable) {
         super(cfg, parent, trainable);
@@ -55,12 +59,23 @@ public final class CrossModel extends MultimodalModel {
         }
         NDArray both = p == null ? null : p.get(":, 0").mul(p.get(":, 1")); // (3, n): modality in both views
         NDArray intra = Losses.ntXent(NDArrays.stack(v1), NDArrays.stack(v2), both, fn, cfg.tau())
-                .mean();
+                .sum()
+                .mul(INTRA_WEIGHT);
         return cross.add(intra);
     }
 
     @Override
     public NDArray features(Batch.Nd b) {
         return concatFeatures(pooled(b));
+    }
+
+    /** Cross: the concatenated linear projections (3 × crossDim), CoMM's probe features for Cross (§2.8). */
+    @Override
+    public NDArray projections(Batch.Nd b) {
+        if (self) return null;
+        NDArray[] f = pooled(b);
+        NDArray[] z = new NDArray[Batch.MODALITIES];
+        for (int m = 0; m < Batch.MODALITIES; m++) z[m] = Nn.linear(f[m], ps, "proj" + m);
+        return concatFeatures(z);
     }
 }

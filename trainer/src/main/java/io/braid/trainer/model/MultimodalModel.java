@@ -53,6 +53,11 @@ public abstract class MultimodalModel implements AutoCloseable {
     /** Frozen probe features (B, F) of un-augmented inputs. */
     public abstract NDArray features(Batch.Nd batch);
 
+    /** Probe features after the objective's projection (Cross), or null where the model has none to report. */
+    public NDArray projections(Batch.Nd batch) {
+        return null;
+    }
+
     /**
      * Inference embeddings of un-augmented rows: the fused vector (B, F) and one (B, d) vector per modality (rows
      * where a modality is absent carry no meaning in its vector). Default: the probe features as the fused vector
