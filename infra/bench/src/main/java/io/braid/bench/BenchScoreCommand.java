@@ -123,6 +123,13 @@ public final class BenchScoreCommand implements Callable<Integer>, HelpSections.
             description = "Torch intra-op threads; the other core runs Kafka (default: ${DEFAULT-VALUE}).")
     int torchThreads;
 
+    @Option(
+            names = "--stream-threads",
+            defaultValue = "1",
+            description = "The scorer's Kafka Streams threads (one per partition at most is useful)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -147,6 +154,7 @@ public final class BenchScoreCommand implements Callable<Integer>, HelpSections.
                         "--saturation-batch-wait",
                         "--saturation-commit-interval",
                         "--torch-threads",
+                        "--stream-threads",
                         "--seed");
     }
 
@@ -166,6 +174,7 @@ public final class BenchScoreCommand implements Callable<Integer>, HelpSections.
                 saturationBatchWait,
                 saturationCommitInterval,
                 torchThreads,
+                streamThreads,
                 seed);
     }
 

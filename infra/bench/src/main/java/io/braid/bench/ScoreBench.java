@@ -82,6 +82,7 @@ public final class ScoreBench {
             Duration saturationBatchWait,
             Duration saturationCommitInterval,
             int torchThreads,
+            int streamThreads,
             long seed) {}
 
     /** Nearest-rank percentiles of one sample, in ms. */
@@ -153,13 +154,14 @@ public final class ScoreBench {
             out.printf(
                     Locale.ROOT,
                     "scorer    exactly_once_v2, %d partitions, max batch %d, max batch wait %d ms, commit.interval.ms"
-                            + " %d, poll.ms %d, %d torch thread(s)%n",
+                            + " %d, poll.ms %d, %d torch thread(s), %d stream thread(s)%n",
                     s.partitions,
                     s.maxBatchSize,
                     s.maxBatchWait.toMillis(),
                     s.commitInterval.toMillis(),
                     pollMs(s),
-                    s.torchThreads);
+                    s.torchThreads,
+                    s.streamThreads);
             out.printf(
                     Locale.ROOT,
                     "paced     %.1f windows/s for %d s (target %.0f):%n",
@@ -288,6 +290,7 @@ public final class ScoreBench {
             ob.dlqTopic = dlq;
             ob.maxBatchSize = s.maxBatchSize;
             ob.maxBatchWait = s.maxBatchWait;
+            ob.streamThreads = s.streamThreads;
             ob.maxWaitingWindows = Math.max(ob.maxWaitingWindows, s.saturationWindows + s.maxBatchSize);
             ob.modelStoreDir = store.dir();
             ob.metricsPort = -1;

@@ -39,6 +39,7 @@ class ScoreBenchIT {
                 Duration.ofMillis(100),
                 Duration.ofMillis(100),
                 1,
+                2,
                 3);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         ScoreBench.Result r;
