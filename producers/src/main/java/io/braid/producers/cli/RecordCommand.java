@@ -6,9 +6,12 @@ import io.braid.cli.support.HelpSections;
 import io.braid.cli.support.ProgressLine;
 import io.braid.producers.KafkaClients;
 import io.braid.producers.StreamTopics;
+import io.braid.producers.bag.Mcap;
+import io.braid.producers.record.McapRecorder;
 import io.braid.producers.record.Recorder;
 import io.braid.registry.RegistryClients;
 import io.braid.registry.SchemaRegistryClient;
+import io.braid.serde.SerdeConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +23,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** `braid record`: topics into Avro container files (one per topic), Kafka timestamps and offsets kept. */
+/**
+ * `braid record`: topics into Avro container files (one per topic), Kafka timestamps and offsets kept; or, with
+ * {@code --format mcap}, the robot records as ROS 2 messages in one MCAP file ({@link McapRecorder}).
+ */
 @Command(
         name = "record",
         mixinStandardHelpOptions = true,
@@ -30,7 +36,12 @@ import picocli.CommandLine.Option;
             "",
             "Records topics into Avro container files, one per topic (<dir>/<topic>.avro), keeping partition, offset,",
             "timestamp, key and the value bytes as on the wire; the writer schemas are stored for replay elsewhere.",
-            "Reads from the beginning (or --from) to the end offsets at start, or --follow for a while."
+            "Reads from the beginning (or --from) to the end offsets at start, or --follow for a while.",
+            "With --format mcap: one MCAP file (--output, e.g. run.mcap) of ROS 2 messages instead: sensor chunks as",
+            "sensor_msgs/msg/Imu per sample (channels 0..5 -> linear_acceleration.x..z, angular_velocity.x..z), frames as",
+            "sensor_msgs/msg/Image (rgb8, mono8) or CompressedImage (png, jpeg), text as std_msgs/msg/String, one topic per",
+            "source and kind, plus <name>.map.yaml for `braid import --bag run.mcap --map run.map.yaml`, which gives the",
+            "same source ids, channel names, frames and lines back."
         })
 public final class RecordCommand implements Callable<Integer>, HelpSections.Declared {
     @CommandLine.Spec
@@ -60,8 +71,27 @@ public final class RecordCommand implements Callable<Integer>, HelpSections.Decl
     @Option(
             names = {"--output", "-o"},
             required = true,
-            description = "Directory for the recording.")
+            description = "Directory for the recording (avro), or the .mcap file (mcap).")
     Path output;
+
+    /** What the recording is written as. */
+    public enum Format {
+        AVRO,
+        MCAP
+    }
+
+    @Option(
+            names = "--format",
+            defaultValue = "AVRO",
+            description = "AVRO (container files of the records as on the wire) or MCAP (ROS 2 messages, for ROS tools"
+                    + " and `braid import`). Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    @Option(
+            names = "--compression",
+            defaultValue = "ZSTD",
+            description = "MCAP chunk compression: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    Mcap.Compression compression;
 
     @Option(names = "--from", description = "Only records with timestamp >= this (ISO-8601 instant or epoch ms).")
     String from;
@@ -92,6 +122,7 @@ public final class RecordCommand implements Callable<Integer>, HelpSections.Decl
             registry = RegistryClients.create(rc);
         }
         ProgressLine progress = ProgressLine.stderr(Duration.ZERO); // the recorder paces its lines
+        if (format == Format.MCAP) return mcap(cmd, ts, props, fromMs, toMs, progress);
         Recorder.Result r;
         try {
             r = new Recorder(props, registry, progress::update).record(ts, output, fromMs, toMs, follow);
@@ -106,12 +137,40 @@ public final class RecordCommand implements Callable<Integer>, HelpSections.Decl
         return 0;
     }
 
+    private int mcap(
+            CommandLine cmd, List<String> ts, Map<String, Object> props, Long fromMs, Long toMs, ProgressLine progress)
+            throws Exception {
+        if (registryUrl == null || registryUrl.equalsIgnoreCase("none")) {
+            throw new CommandLine.ParameterException(cmd, "--format mcap decodes the records: it needs the registry");
+        }
+        if (java.nio.file.Files.isDirectory(output)) {
+            throw new CommandLine.ParameterException(
+                    cmd, "--format mcap writes one file: --output names it (run.mcap)");
+        }
+        Map<String, Object> serde = new HashMap<>(props);
+        serde.put(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
+        McapRecorder.Result r;
+        try {
+            r = new McapRecorder(props, serde, progress::update).record(ts, output, fromMs, toMs, follow, compression);
+        } finally {
+            progress.finish();
+        }
+        PrintWriter out = cmd.getOut();
+        out.printf("%-40s %10s%n", "ROS topic", "messages");
+        r.messages().forEach((t, n) -> out.printf("%-40s %10d%n", t, n));
+        out.println("records read: " + r.records() + ", skipped: " + r.skipped());
+        out.println("wrote " + output + " and " + r.mapping());
+        out.println("import it with: braid import --bag " + output + " --map " + r.mapping());
+        out.flush();
+        return 0;
+    }
+
     @Override
     public HelpSections.Sections helpSections() {
         return HelpSections.Sections.of()
                 .add("Connection", "--bootstrap-servers", "--schema-registry-url", "--consumer-config")
                 .add("What", "--topics", "--from", "--to", "--follow")
-                .add("Output", "--output");
+                .add("Output", "--output", "--format", "--compression");
     }
 
     static Long instant(CommandLine cmd, String name, String value) {

@@ -69,52 +69,77 @@ public final class Recorder {
                 seenIds.put(t, new HashSet<>());
             }
             c.assign(parts);
-            c.seekToBeginning(parts);
-            if (fromMs != null) {
-                Map<TopicPartition, Long> query = new HashMap<>();
-                parts.forEach(tp -> query.put(tp, fromMs));
-                Map<TopicPartition, OffsetAndTimestamp> found = c.offsetsForTimes(query);
-                Map<TopicPartition, Long> end = c.endOffsets(parts);
-                for (TopicPartition tp : parts) {
-                    OffsetAndTimestamp o = found.get(tp);
-                    c.seek(tp, o == null ? end.get(tp) : o.offset());
+            consume(c, parts, fromMs, toMs, follow, progress, counts, r -> {
+                GenericRecord g = new GenericData.Record(RecordedRecord.SCHEMA);
+                g.put("partition", r.partition());
+                g.put("offset", r.offset());
+                g.put("timestamp", r.timestamp());
+                g.put("timestamp_type", r.timestampType().name);
+                g.put("key", r.key() == null ? null : ByteBuffer.wrap(r.key()));
+                g.put("value", r.value() == null ? null : ByteBuffer.wrap(r.value()));
+                Integer id = RecordedRecord.schemaId(r.value());
+                String text = null;
+                if (id != null && registry != null && seenIds.get(r.topic()).add(id)) {
+                    text = schemaText.computeIfAbsent(id, this::lookup);
                 }
-            }
-            Map<TopicPartition, Long> end = follow == null ? c.endOffsets(parts) : null;
-            long deadline = follow == null ? Long.MAX_VALUE : System.currentTimeMillis() + follow.toMillis();
-            long total = 0, lastReport = System.currentTimeMillis();
-            while (System.currentTimeMillis() < deadline) {
-                if (end != null && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) break;
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (end != null && r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) continue;
-                    if (toMs != null && r.timestamp() >= toMs) continue;
-                    GenericRecord g = new GenericData.Record(RecordedRecord.SCHEMA);
-                    g.put("partition", r.partition());
-                    g.put("offset", r.offset());
-                    g.put("timestamp", r.timestamp());
-                    g.put("timestamp_type", r.timestampType().name);
-                    g.put("key", r.key() == null ? null : ByteBuffer.wrap(r.key()));
-                    g.put("value", r.value() == null ? null : ByteBuffer.wrap(r.value()));
-                    Integer id = RecordedRecord.schemaId(r.value());
-                    String text = null;
-                    if (id != null && registry != null && seenIds.get(r.topic()).add(id)) {
-                        text = schemaText.computeIfAbsent(id, this::lookup);
-                    }
-                    g.put("schema_id", id);
-                    g.put("writer_schema", text);
-                    writers.get(r.topic()).append(g);
-                    counts.merge(r.topic(), 1L, Long::sum);
-                    total++;
-                }
-                if (progress != null && System.currentTimeMillis() - lastReport > 5000) {
-                    progress.accept("record: " + total + " records " + counts);
-                    lastReport = System.currentTimeMillis();
-                }
-            }
+                g.put("schema_id", id);
+                g.put("writer_schema", text);
+                writers.get(r.topic()).append(g);
+            });
         } finally {
             for (DataFileWriter<GenericRecord> w : writers.values()) w.close();
         }
         return new Result(counts, files);
+    }
+
+    /** Takes one consumed record (in partition order). */
+    public interface RecordSink {
+        void accept(ConsumerRecord<byte[], byte[]> r) throws IOException;
+    }
+
+    /**
+     * Reads the assigned partitions from the beginning (or the first offset at/after {@code fromMs}) to the end offsets
+     * at start, or for {@code follow}; records with a timestamp at/after {@code toMs} are left out. Counts per topic go
+     * into {@code counts}.
+     */
+    static void consume(
+            KafkaConsumer<byte[], byte[]> c,
+            List<TopicPartition> parts,
+            Long fromMs,
+            Long toMs,
+            Duration follow,
+            Consumer<String> progress,
+            Map<String, Long> counts,
+            RecordSink sink)
+            throws IOException {
+        c.seekToBeginning(parts);
+        if (fromMs != null) {
+            Map<TopicPartition, Long> query = new HashMap<>();
+            parts.forEach(tp -> query.put(tp, fromMs));
+            Map<TopicPartition, OffsetAndTimestamp> found = c.offsetsForTimes(query);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            for (TopicPartition tp : parts) {
+                OffsetAndTimestamp o = found.get(tp);
+                c.seek(tp, o == null ? end.get(tp) : o.offset());
+            }
+        }
+        Map<TopicPartition, Long> end = follow == null ? c.endOffsets(parts) : null;
+        long deadline = follow == null ? Long.MAX_VALUE : System.currentTimeMillis() + follow.toMillis();
+        long total = 0, lastReport = System.currentTimeMillis();
+        while (System.currentTimeMillis() < deadline) {
+            if (end != null && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) break;
+            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                if (end != null && r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) continue;
+                if (toMs != null && r.timestamp() >= toMs) continue;
+                sink.accept(r);
+                counts.merge(r.topic(), 1L, Long::sum);
+                total++;
+            }
+            if (progress != null && System.currentTimeMillis() - lastReport > 5000) {
+                progress.accept("record: " + total + " records " + counts);
+                lastReport = System.currentTimeMillis();
+            }
+        }
     }
 
     /** The schema text for an id, or null when the registry does not know it (e.g. a corrupt record's id). */
