@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -32,6 +34,7 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class LocalWindowJob implements AutoCloseable {
     private final JobClient client;
+    private CompletableFuture<JobExecutionResult> result;
     private final String pipelineVersion;
     private final LocalState state;
     private final LocalState.Snapshot restoredFrom;
@@ -205,10 +208,35 @@ public final class LocalWindowJob implements AutoCloseable {
         return client.getJobStatus().get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * True once the job has ended. The local executor's MiniCluster shuts down as soon as its job ends, so a status
+     * request can fail with "MiniCluster is not yet running or has already been shut down" right after a bounded job
+     * finished: the job's result, not its status, is the answer then.
+     */
+    public boolean finished() throws Exception {
+        if (result().isDone()) return true;
+        try {
+            return status().isGloballyTerminalState();
+        } catch (Exception e) {
+            try {
+                result().get(10, TimeUnit.SECONDS);
+                return true;
+            } catch (Exception notEnded) {
+                e.addSuppressed(notEnded);
+                throw e;
+            }
+        }
+    }
+
     /** Waits for a bounded job to finish; returns the final counters. */
     public JobCounters awaitFinished(Duration timeout) throws Exception {
-        var result = client.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return JobCounters.from(result.getAllAccumulatorResults());
+        var r = result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return JobCounters.from(r.getAllAccumulatorResults());
+    }
+
+    private synchronized CompletableFuture<JobExecutionResult> result() {
+        if (result == null) result = client.getJobExecutionResult();
+        return result;
     }
 
     /** Cancels the job if it still runs (its newest checkpoint is retained for the next start) and frees the state. */

@@ -90,7 +90,7 @@ public final class FlinkJobCommand implements Callable<Integer> {
                     + job.stateDir() + ", transactional ids " + job.transactionalIdPrefix() + "-*");
             JobCounters last = JobCounters.ZERO;
             long nextReport = System.nanoTime() + reportEvery.toNanos();
-            while (System.nanoTime() < deadline && !job.status().isGloballyTerminalState()) {
+            while (System.nanoTime() < deadline && !job.finished()) {
                 long waitNs = Math.min(Math.min(nextReport, deadline) - System.nanoTime(), 500_000_000L);
                 if (stop.await(waitNs)) break;
                 if (System.nanoTime() < nextReport) continue;
@@ -99,7 +99,7 @@ public final class FlinkJobCommand implements Callable<Integer> {
                 if (c.windowsEmitted() > 0 || c.inputEvents() > 0) last = c;
                 System.err.println("flink-job: " + last);
             }
-            if (!job.status().isGloballyTerminalState()) {
+            if (!job.finished()) {
                 System.err.println("flink-job: stopping with a savepoint ...");
                 try {
                     String sp = job.stopWithSavepoint(Duration.ofMinutes(2));
