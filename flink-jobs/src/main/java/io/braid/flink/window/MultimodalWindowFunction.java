@@ -17,6 +17,8 @@ import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -61,6 +63,8 @@ public class MultimodalWindowFunction extends KeyedProcessFunction<String, Input
     private transient Outcome inputEvents;
     private transient Histogram watermarkDelay;
     private transient long maxEventTime;
+    /** The widest lastWindow - firstWindow of the pending events (a bound for the timer's scan), null when none. */
+    private transient ValueState<Long> maxSpan;
 
     public MultimodalWindowFunction(WindowJobOptions options, String pipelineVersion) {
         this.options = options;
@@ -91,6 +95,7 @@ public class MultimodalWindowFunction extends KeyedProcessFunction<String, Input
         pending = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(
                         "pending-by-last-window", Types.LONG, Types.LIST(TypeInformation.of(InputEvent.class))));
+        maxSpan = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-max-span", Types.LONG));
         var ctx = getRuntimeContext();
         inputEvents = new Outcome(ctx, JobCounters.INPUT_EVENTS);
         windowsEmitted = new Outcome(ctx, JobCounters.WINDOWS_EMITTED);
@@ -140,6 +145,8 @@ public class MultimodalWindowFunction extends KeyedProcessFunction<String, Input
         }
         kept.add(e);
         pending.put(last, kept);
+        Long span = maxSpan.value();
+        if (span == null || last - first > span) maxSpan.update(last - first);
         for (long ws = first; ws <= last; ws += math.hop()) {
             long close = math.closeTime(ws);
             if (close > watermark) ctx.timerService().registerEventTimeTimer(close);
@@ -152,8 +159,14 @@ public class MultimodalWindowFunction extends KeyedProcessFunction<String, Input
         List<InputEvent> touching = new ArrayList<>();
         List<Map.Entry<Long, List<InputEvent>>> kept = new ArrayList<>();
         Iterator<Map.Entry<Long, List<InputEvent>>> it = pending.iterator();
+        // an entry keyed beyond ws + the widest span of any pending event cannot touch ws: skip its events (a source
+        // that reads far ahead in a replay keeps hundreds of such entries, and scanning them made this O(n^2)); no
+        // span recorded (state from before it was kept) means no bound
+        Long span = maxSpan.value();
+        long beyond = span == null ? Long.MAX_VALUE : ws + span;
         while (it.hasNext()) {
             Map.Entry<Long, List<InputEvent>> en = it.next();
+            if (en.getKey() > beyond) continue;
             boolean touches = false;
             for (InputEvent e : en.getValue()) {
                 if (math.firstWindow(e) <= ws && ws <= math.lastWindow(e)) {
@@ -187,7 +200,10 @@ public class MultimodalWindowFunction extends KeyedProcessFunction<String, Input
                 pending.put(en.getKey(), en.getValue()); // keep the fates (state backends that copy on read)
             }
         }
-        if (pending.isEmpty()) pending.clear();
+        if (pending.isEmpty()) {
+            pending.clear();
+            maxSpan.clear();
+        }
         long wm = ctx.timerService().currentWatermark();
         if (maxEventTime != Long.MIN_VALUE && wm > Long.MIN_VALUE && wm < Long.MAX_VALUE) {
             watermarkDelay.add((int) Math.min(Integer.MAX_VALUE, Math.max(0, (maxEventTime - wm) / 10)));
