@@ -74,18 +74,9 @@ public final class LogisticProbe {
 
     public static LogisticProbe fit(float[][] x, int[] y, int classes, double c, double[] warm) {
         int n = x.length, d = x[0].length;
-        double[] mean = new double[d], std = new double[d];
-        for (float[] r : x) for (int j = 0; j < d; j++) mean[j] += r[j] / (double) n;
-        for (float[] r : x) for (int j = 0; j < d; j++) std[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / n;
-        for (int j = 0; j < d; j++) std[j] = Math.sqrt(std[j]) + 1e-8;
-        double[][] z = new double[n][d];
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) z[i][j] = (x[i][j] - mean[j]) / std[j];
-        int[] cnt = new int[classes];
-        for (int v : y) cnt[v]++;
-        int present = 0;
-        for (int v : cnt) if (v > 0) present++;
-        double[] cw = new double[classes];
-        for (int k = 0; k < classes; k++) cw[k] = cnt[k] == 0 ? 0 : (double) n / (present * cnt[k]);
+        ProbeInputs in = ProbeInputs.of(x, y, classes);
+        double[] mean = in.mean(), std = in.std(), cw = in.classWeights();
+        double[][] z = in.z();
         Objective obj = new Objective(z, y, cw, classes, d, 1.0 / (c * n));
         double[] w0 = warm != null ? warm.clone() : new double[classes * (d + 1)];
         double[] w = Lbfgs.minimize(obj, w0, 200, 1e-6);

@@ -64,18 +64,9 @@ public final class MlpProbe {
 
     public static MlpProbe fit(float[][] x, int[] y, int classes, double alpha, long seed) {
         int n = x.length, d = x[0].length, h = HIDDEN;
-        double[] mean = new double[d], std = new double[d];
-        for (float[] r : x) for (int j = 0; j < d; j++) mean[j] += r[j] / (double) n;
-        for (float[] r : x) for (int j = 0; j < d; j++) std[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / n;
-        for (int j = 0; j < d; j++) std[j] = Math.sqrt(std[j]) + 1e-8;
-        double[][] z = new double[n][d];
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) z[i][j] = (x[i][j] - mean[j]) / std[j];
-        int[] cnt = new int[classes];
-        for (int v : y) cnt[v]++;
-        int present = 0;
-        for (int v : cnt) if (v > 0) present++;
-        double[] cw = new double[classes];
-        for (int k = 0; k < classes; k++) cw[k] = cnt[k] == 0 ? 0 : (double) n / (present * cnt[k]);
+        ProbeInputs in = ProbeInputs.of(x, y, classes);
+        double[] mean = in.mean(), std = in.std(), cw = in.classWeights();
+        double[][] z = in.z();
         // layout: W1 (h, d), b1 (h), W2 (K, h), b2 (K)
         double[] w0 = new double[h * d + h + classes * h + classes];
         SplittableRandom r = new SplittableRandom(seed);
