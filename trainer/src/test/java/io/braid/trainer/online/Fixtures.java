@@ -1,11 +1,15 @@
 package io.braid.trainer.online;
 
+import io.braid.avro.MultimodalWindow;
 import io.braid.avro.Presence;
 import io.braid.avro.TrainingPair;
 import io.braid.producers.sim.DatasetSpec;
 import io.braid.producers.sim.SimulatedDataset;
 import io.braid.text.Tokenizer;
 import io.braid.trainer.model.ModelConfig;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 
 /** Tiny model configs for tests (also the scorer's, in another package), and the {@link SimulatedPairs} the tests feed (fixed start time). */
@@ -68,5 +72,29 @@ public final class Fixtures {
 
     public static SimulatedDataset dataset(int ticks) {
         return SimulatedDataset.generate(DatasetSpec.defaults(5, ticks));
+    }
+
+    /** Window {@code i} of source {@code source}, ending at START + (i + 1) s, with the modalities {@code p}. */
+    public static MultimodalWindow window(SimulatedDataset d, int i, String source, Presence p) {
+        long end = START + (i + 1) * 1000L;
+        return MultimodalWindow.newBuilder()
+                .setWindowId(source + "@" + (end - 1000))
+                .setSourceId(source)
+                .setWindowStart(Instant.ofEpochMilli(end - 1000))
+                .setWindowEnd(Instant.ofEpochMilli(end))
+                .setPipelineVersion("pv-test")
+                .setSensorSteps(SimulatedDataset.SENSOR_STEPS)
+                .setSensorChannels(SimulatedDataset.SENSOR_CHANNELS)
+                .setSensor(p.getSensor() ? SimulatedPairs.floats(d.sensor(i)) : List.of())
+                .setSensorGaps(Collections.nCopies(SimulatedDataset.SENSOR_STEPS, false))
+                .setImageWidth(p.getVision() ? SimulatedDataset.IMAGE_SIZE : 0)
+                .setImageHeight(p.getVision() ? SimulatedDataset.IMAGE_SIZE : 0)
+                .setImageChannels(p.getVision() ? 3 : 0)
+                .setImage(ByteBuffer.wrap(p.getVision() ? d.image(i) : new byte[0]))
+                .setTokens(Fixtures.ints(d.tokens(i)))
+                .setVocabVersion(Tokenizer.VERSION)
+                .setPresence(p)
+                .setOffsets(List.of())
+                .build();
     }
 }

@@ -14,11 +14,8 @@ import io.braid.text.Tokenizer;
 import io.braid.trainer.model.InferenceModel;
 import io.braid.trainer.model.LocalModelStore;
 import io.braid.trainer.model.WindowEmbedding;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -38,26 +35,7 @@ class InferenceModelTest {
     Path dir;
 
     static MultimodalWindow window(SimulatedDataset d, int i, Presence p) {
-        long end = Fixtures.START + (i + 1) * 1000L;
-        return MultimodalWindow.newBuilder()
-                .setWindowId("robot-0@" + (end - 1000))
-                .setSourceId("robot-0")
-                .setWindowStart(Instant.ofEpochMilli(end - 1000))
-                .setWindowEnd(Instant.ofEpochMilli(end))
-                .setPipelineVersion("pv-test")
-                .setSensorSteps(SimulatedDataset.SENSOR_STEPS)
-                .setSensorChannels(SimulatedDataset.SENSOR_CHANNELS)
-                .setSensor(p.getSensor() ? SimulatedPairs.floats(d.sensor(i)) : List.of())
-                .setSensorGaps(Collections.nCopies(SimulatedDataset.SENSOR_STEPS, false))
-                .setImageWidth(p.getVision() ? SimulatedDataset.IMAGE_SIZE : 0)
-                .setImageHeight(p.getVision() ? SimulatedDataset.IMAGE_SIZE : 0)
-                .setImageChannels(p.getVision() ? 3 : 0)
-                .setImage(ByteBuffer.wrap(p.getVision() ? d.image(i) : new byte[0]))
-                .setTokens(Fixtures.ints(d.tokens(i)))
-                .setVocabVersion(Tokenizer.VERSION)
-                .setPresence(p)
-                .setOffsets(List.of())
-                .build();
+        return Fixtures.window(d, i, "robot-0", p);
     }
 
     /** A checkpoint written the way the online trainer writes one (fresh parameters, step 0). */

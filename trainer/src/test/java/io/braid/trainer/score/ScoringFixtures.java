@@ -9,12 +9,9 @@ import io.braid.trainer.model.LocalModelStore;
 import io.braid.trainer.model.ModelStore;
 import io.braid.trainer.online.Fixtures;
 import io.braid.trainer.online.OnlineLearner;
-import io.braid.trainer.online.SimulatedPairs;
 import io.braid.trainer.online.StepGuard;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 
 /** Real tiny checkpoints (written the way the online trainer writes them), their ModelVersions, and windows. */
@@ -57,26 +54,7 @@ final class ScoringFixtures {
 
     /** Window {@code i} of source {@code source}, ending at START + (i + 1) s, with the modalities {@code p}. */
     static MultimodalWindow window(SimulatedDataset d, int i, String source, Presence p) {
-        long end = START + (i + 1) * 1000L;
-        return MultimodalWindow.newBuilder()
-                .setWindowId(source + "@" + (end - 1000))
-                .setSourceId(source)
-                .setWindowStart(Instant.ofEpochMilli(end - 1000))
-                .setWindowEnd(Instant.ofEpochMilli(end))
-                .setPipelineVersion("pv-test")
-                .setSensorSteps(SimulatedDataset.SENSOR_STEPS)
-                .setSensorChannels(SimulatedDataset.SENSOR_CHANNELS)
-                .setSensor(p.getSensor() ? SimulatedPairs.floats(d.sensor(i)) : List.of())
-                .setSensorGaps(Collections.nCopies(SimulatedDataset.SENSOR_STEPS, false))
-                .setImageWidth(p.getVision() ? SimulatedDataset.IMAGE_SIZE : 0)
-                .setImageHeight(p.getVision() ? SimulatedDataset.IMAGE_SIZE : 0)
-                .setImageChannels(p.getVision() ? 3 : 0)
-                .setImage(ByteBuffer.wrap(p.getVision() ? d.image(i) : new byte[0]))
-                .setTokens(Fixtures.ints(d.tokens(i)))
-                .setVocabVersion(Tokenizer.VERSION)
-                .setPresence(p)
-                .setOffsets(List.of())
-                .build();
+        return Fixtures.window(d, i, source, p);
     }
 
     static MultimodalWindow window(SimulatedDataset d, int i, String source) {
