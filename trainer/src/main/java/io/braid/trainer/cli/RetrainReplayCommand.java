@@ -151,7 +151,7 @@ public final class RetrainReplayCommand implements Callable<Integer>, HelpSectio
                 System.err.println("replay: --rebuild needs the Flink job: run it through ./braid replay");
                 return 2;
             }
-            topic = rebuilder.rebuild(id, endpoints.bootstrap, endpoints.registry, t1, t2);
+            topic = rebuilder.rebuild(id, endpoints.kafka.bootstrap, endpoints.kafka.registry, t1, t2);
         }
         TorchThreads.set(threads);
         OnlineTrainer.Options o = new OnlineTrainer.Options();

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code braid score}: the Kafka Streams scoring job (see {@link ScoringApp}); its flags are {@link ScoringOptions}. */
@@ -28,17 +29,8 @@ import picocli.CommandLine.Option;
 public final class ScoreCommand implements Callable<Integer>, HelpSections.Declared {
     private static final ScoringOptions DEFAULTS = ScoringOptions.defaults();
 
-    @Option(
-            names = "--bootstrap-servers",
-            defaultValue = "localhost:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    String bootstrap;
-
-    @Option(
-            names = "--schema-registry-url",
-            defaultValue = "http://localhost:8081",
-            description = "schema registry URL (default: ${DEFAULT-VALUE})")
-    String registry;
+    @Mixin
+    KafkaEndpoints kafka = new KafkaEndpoints();
 
     @Option(
             names = "--application-id",
@@ -202,8 +194,8 @@ public final class ScoreCommand implements Callable<Integer>, HelpSections.Decla
     /** The options these flags describe. */
     ScoringOptions options() {
         ScoringOptions.Builder b = DEFAULTS.toBuilder();
-        b.bootstrapServers = bootstrap;
-        b.registryUrl = registry;
+        b.bootstrapServers = kafka.bootstrap;
+        b.registryUrl = kafka.registry;
         b.applicationId = applicationId;
         b.windowsTopic = windowsTopic;
         b.modelsTopic = modelsTopic;

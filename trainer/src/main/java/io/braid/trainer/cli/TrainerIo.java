@@ -6,21 +6,13 @@ import io.braid.trainer.online.OnlineTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where a trainer command reads and writes (Kafka, registry, its three topics), and its hidden test hooks. */
 public final class TrainerIo {
-    @Option(
-            names = "--bootstrap-servers",
-            defaultValue = "localhost:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    String bootstrap;
-
-    @Option(
-            names = "--schema-registry-url",
-            defaultValue = "http://localhost:8081",
-            description = "schema registry URL (default: ${DEFAULT-VALUE})")
-    String registry;
+    @Mixin
+    KafkaEndpoints kafka = new KafkaEndpoints();
 
     @Option(
             names = "--train-topic",
@@ -51,8 +43,8 @@ public final class TrainerIo {
 
     /** Sets the connection, the topics (mm.train: {@code trainTopic}) and the hooks on the trainer's options. */
     void applyTo(OnlineTrainer.Options o, String trainTopic) throws IOException {
-        o.bootstrapServers = bootstrap;
-        o.registryUrl = registry;
+        o.bootstrapServers = kafka.bootstrap;
+        o.registryUrl = kafka.registry;
         o.trainTopic = trainTopic;
         o.modelsTopic = modelsTopic;
         o.dlqTopic = dlqTopic;
