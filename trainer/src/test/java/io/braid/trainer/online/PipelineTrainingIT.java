@@ -51,8 +51,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(KafkaBrokerExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineTrainingIT {
-    static final int ROBOTS = 4, HELD_OUT = 25;
-    static final long SECONDS = 300;
+    // the measured variants in trainer/README.md "Probes in versions" rerun with -Dit.seconds=600 -Dit.heldOut=20
+    // -Dit.probeWindows=600 (a longer stream, more probe windows) or -Dit.lr=1e-3; the defaults are what CI runs
+    static final int ROBOTS = 4, HELD_OUT = Integer.getInteger("it.heldOut", 25);
+    static final long SECONDS = Long.getLong("it.seconds", 300);
+    static final int PROBE_WINDOWS = Integer.getInteger("it.probeWindows", 300);
+    static final double LR = Double.parseDouble(System.getProperty("it.lr", "3e-3"));
     static final String P = "it-pipe";
 
     KafkaBroker broker;
@@ -193,6 +197,7 @@ class PipelineTrainingIT {
         o.probeWindowsTopic = job.windowsTopic;
         o.probeLabelsTopic = labels;
         o.probeHeldOutPercent = HELD_OUT;
+        o.probeMaxWindows = PROBE_WINDOWS;
         o.objective = objective;
         o.config = Fixtures.tiny(objective);
         o.modelDir = Files.createDirectories(dir.resolve(objective));
@@ -203,7 +208,7 @@ class PipelineTrainingIT {
         o.maxPerSourceSpan = 8;
         o.falseNegativeSpanMs = 3000;
         o.checkpointEverySteps = 10;
-        o.lr = 3e-3;
+        o.lr = LR;
         o.idleStopMs = 3000;
         o.durationMs = 150_000;
         o.keepVersions = 3;
