@@ -4,6 +4,7 @@ import io.braid.avro.AugmentedView;
 import io.braid.avro.MultimodalWindow;
 import io.braid.avro.Presence;
 import io.braid.avro.TrainingPair;
+import io.braid.serde.FloatList;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +119,7 @@ public final class PairAugmenter implements Serializable {
         if (sensor) {
             List<Float> src = w.getSensor();
             float[] grid = new float[src.size()];
-            for (int i = 0; i < grid.length; i++) grid[i] = src.get(i);
+            for (int i = 0; i < grid.length; i++) grid[i] = FloatList.floatAt(src, i);
             boolean[] gaps = new boolean[steps];
             List<Boolean> g = w.getSensorGaps();
             for (int i = 0; i < steps && i < g.size(); i++) gaps[i] = g.get(i);
@@ -138,7 +139,7 @@ public final class PairAugmenter implements Serializable {
         List<Integer> src = w.getTokens();
         int[] tokens = new int[src.size()];
         if (text) {
-            for (int i = 0; i < tokens.length; i++) tokens[i] = src.get(i);
+            for (int i = 0; i < tokens.length; i++) tokens[i] = FloatList.intAt(src, i);
             tokens = TextAugment.apply(tokens, p.textMaskP(), textRng);
         }
         List<Integer> tokenOut = new ArrayList<>(tokens.length);

@@ -14,7 +14,9 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.PrimitivesArrays;
 import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.ResolvingDecoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -216,7 +218,7 @@ public class ConfluentAvroDeserializer<T> implements Deserializer<T>, Serializab
     }
 
     private Object newReader(int id, Schema writer, Class<?> target) {
-        if (target == null) return new GenericDatumReader<>(writer, writer, GenericData.get());
+        if (target == null) return new FloatsGenericReader(writer);
         SpecificData model = SpecificData.getForClass(target);
         Schema readerSchema = model.getSchema(target);
         SchemaCompatibility.SchemaPairCompatibility c =
@@ -227,7 +229,52 @@ public class ConfluentAvroDeserializer<T> implements Deserializer<T>, Serializab
                     "data written with schema id " + id + " (" + writer.getFullName() + ") cannot be read as "
                             + target.getName() + ": " + c.getResult().getIncompatibilities());
         }
-        return new SpecificDatumReader<>(writer, readerSchema, model);
+        return new FloatsSpecificReader(writer, readerSchema, model);
+    }
+
+    /**
+     * Reads an {@code array<float>} into Avro's own primitive array without boxing each element (Avro 1.12 reads
+     * every element as a {@code Float} and unboxes it into the array: on a window of a few thousand values that
+     * garbage is most of what a decoder allocates). The initial capacity is capped, so a hostile block count fails at
+     * the end of the bytes instead of allocating its claim. Null when not such an array.
+     */
+    static Object readFloats(Object old, Schema expected, ResolvingDecoder in) throws IOException {
+        Schema element = expected.getElementType();
+        if (element.getType() != Schema.Type.FLOAT || element.getLogicalType() != null) return null;
+        long n = in.readArrayStart();
+        PrimitivesArrays.FloatArray a;
+        if (old instanceof PrimitivesArrays.FloatArray reuse) {
+            reuse.clear();
+            a = reuse;
+        } else {
+            a = new PrimitivesArrays.FloatArray((int) Math.min(n, 1 << 16), expected);
+        }
+        for (; n > 0; n = in.arrayNext()) for (long i = 0; i < n; i++) a.add(a.size(), in.readFloat());
+        return a;
+    }
+
+    private static final class FloatsSpecificReader extends SpecificDatumReader<Object> {
+        FloatsSpecificReader(Schema writer, Schema reader, SpecificData model) {
+            super(writer, reader, model);
+        }
+
+        @Override
+        protected Object readArray(Object old, Schema expected, ResolvingDecoder in) throws IOException {
+            Object floats = readFloats(old, expected, in);
+            return floats != null ? floats : super.readArray(old, expected, in);
+        }
+    }
+
+    private static final class FloatsGenericReader extends GenericDatumReader<Object> {
+        FloatsGenericReader(Schema writer) {
+            super(writer, writer, GenericData.get());
+        }
+
+        @Override
+        protected Object readArray(Object old, Schema expected, ResolvingDecoder in) throws IOException {
+            Object floats = readFloats(old, expected, in);
+            return floats != null ? floats : super.readArray(old, expected, in);
+        }
     }
 
     @Override

@@ -25,6 +25,11 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.PrimitivesArrays;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.ResolvingDecoder;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterEach;
@@ -282,5 +287,54 @@ class ConfluentAvroSerdeTest {
             ConfluentAvroDeserializer<SensorChunk> copy = (ConfluentAvroDeserializer<SensorChunk>) in.readObject();
             assertEquals(c, copy.deserialize("s", b));
         }
+    }
+
+    @Test
+    void floatArraysDecodeIntoPrimitiveArraysAcrossBlocksPromotionAndHostileCounts() throws Exception {
+        Schema floats = SchemaBuilder.array().items().floatType();
+        // two blocks (2 + 1 items), the second in the sized form (negative count, then its byte size)
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(bytes, null);
+        e.writeLong(2);
+        e.writeFloat(1.5f);
+        e.writeFloat(-0f);
+        e.writeLong(-1);
+        e.writeLong(4);
+        e.writeFloat(Float.NaN);
+        e.writeLong(0);
+        Object read =
+                ConfluentAvroDeserializer.readFloats(null, floats, resolving(floats, floats, bytes.toByteArray()));
+        PrimitivesArrays.FloatArray a = assertInstanceOf(PrimitivesArrays.FloatArray.class, read);
+        assertEquals(3, a.size());
+        assertEquals(1.5f, a.getFloat(0));
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(a.getFloat(1)));
+        assertTrue(Float.isNaN(a.getFloat(2)));
+
+        // schema resolution still applies: int written, float read
+        Schema ints = SchemaBuilder.array().items().intType();
+        bytes.reset();
+        e.writeLong(2);
+        e.writeInt(7);
+        e.writeInt(-3);
+        e.writeLong(0);
+        PrimitivesArrays.FloatArray promoted = (PrimitivesArrays.FloatArray)
+                ConfluentAvroDeserializer.readFloats(null, floats, resolving(ints, floats, bytes.toByteArray()));
+        assertEquals(List.of(7f, -3f), promoted);
+        assertNull(ConfluentAvroDeserializer.readFloats(null, ints, resolving(ints, ints, bytes.toByteArray())));
+
+        // a block that claims 2^30 items but holds two ends in EOF, not in a 4 GiB allocation
+        bytes.reset();
+        e.writeLong(1L << 30);
+        e.writeFloat(1f);
+        e.writeFloat(2f);
+        byte[] hostile = bytes.toByteArray();
+        assertThrows(
+                java.io.EOFException.class,
+                () -> ConfluentAvroDeserializer.readFloats(null, floats, resolving(floats, floats, hostile)));
+    }
+
+    private static ResolvingDecoder resolving(Schema writer, Schema reader, byte[] b) throws java.io.IOException {
+        return DecoderFactory.get()
+                .resolvingDecoder(writer, reader, DecoderFactory.get().binaryDecoder(b, null));
     }
 }

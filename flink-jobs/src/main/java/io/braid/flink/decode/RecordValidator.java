@@ -5,6 +5,7 @@ import io.braid.avro.Modality;
 import io.braid.avro.SensorChunk;
 import io.braid.avro.TextEvent;
 import io.braid.flink.WindowJobOptions;
+import io.braid.serde.FloatList;
 import io.braid.text.Tokenizer;
 import java.io.IOException;
 import java.net.URI;
@@ -54,7 +55,7 @@ public final class RecordValidator {
         }
         float[] v = new float[vals.size()];
         for (int i = 0; i < v.length; i++) {
-            float x = vals.get(i);
+            float x = FloatList.floatAt(vals, i);
             if (!Float.isFinite(x)) {
                 throw new InvalidRecordException(DlqReason.NON_FINITE, "value " + i + " is " + x);
             }

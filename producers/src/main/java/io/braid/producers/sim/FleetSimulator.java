@@ -6,6 +6,7 @@ import io.braid.avro.SegmentLabels;
 import io.braid.avro.SensorChunk;
 import io.braid.avro.TextEvent;
 import io.braid.avro.TextKind;
+import io.braid.serde.FloatList;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.braid.avro.SensorChunk;
 import io.braid.serde.ConfluentAvroSerializer;
+import io.braid.serde.FloatList;
 import io.braid.serde.SerdeConfig;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import io.braid.avro.Presence;
 import io.braid.avro.TrainingPair;
 import io.braid.producers.sim.DatasetSpec;
 import io.braid.producers.sim.SimulatedDataset;
+import io.braid.serde.FloatList;
 import io.braid.text.Tokenizer;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -21,9 +22,7 @@ public final class SimulatedPairs {
     private SimulatedPairs() {}
 
     public static List<Float> floats(float[] a) {
-        List<Float> l = new ArrayList<>(a.length);
-        for (float f : a) l.add(f);
-        return l;
+        return new FloatList(a);
     }
 
     static List<Integer> ints(int[] a) {

@@ -4,6 +4,7 @@ import io.braid.avro.AugmentedView;
 import io.braid.avro.MultimodalWindow;
 import io.braid.avro.Presence;
 import io.braid.avro.TrainingPair;
+import io.braid.serde.FloatList;
 import io.braid.trainer.data.ImageNorm;
 import io.braid.trainer.model.Batch;
 import io.braid.trainer.model.ModelConfig;
@@ -132,7 +133,7 @@ public final class TrainingPairBatches {
                         Reason.WRONG_SHAPE, name + " sensor has " + s.size() + " values, T x C = " + steps * channels);
             for (int t = 0; t < steps; t++)
                 for (int ch = 0; ch < channels; ch++) {
-                    float x = s.get(t * channels + ch);
+                    float x = FloatList.floatAt(s, t * channels + ch);
                     if (!Float.isFinite(x))
                         throw new PairRejectedException(
                                 Reason.NON_FINITE, name + " sensor value " + x + " at step " + t + " channel " + ch);
@@ -162,7 +163,7 @@ public final class TrainingPairBatches {
                 throw new PairRejectedException(
                         Reason.WRONG_SHAPE, name + " has " + t.size() + " tokens, model text length is " + len);
             for (int i = 0; i < len; i++) {
-                int id = t.get(i);
+                int id = FloatList.intAt(t, i);
                 if (id < 0 || id >= c.vocabularySize())
                     throw new PairRejectedException(
                             Reason.TOKEN_OUT_OF_RANGE,

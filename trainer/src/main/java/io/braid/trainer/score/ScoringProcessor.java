@@ -13,9 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
@@ -48,7 +47,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
     private final ScoringMetrics metrics;
     private final Deserializer<MultimodalWindow> windows;
     private final Deserializer<ModelVersion> versions;
-    private final Map<Long, MultimodalWindow> decoded = new HashMap<>();
+    /**
+     * The buffer's content in memory, in arrival order: the store is written (for the changelog) and read back only
+     * on restore, so a scoring pass neither iterates nor decodes it. A restored entry's window is decoded when scored.
+     */
+    private final TreeMap<Long, Pending> pending = new TreeMap<>();
+
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Long, byte[]> buffer;
     private long nextSeq;
@@ -76,7 +80,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         buffer = context.getStateStore(ScoringTopology.BUFFER_STORE);
         try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
             while (it.hasNext()) {
-                nextSeq = Math.max(nextSeq, it.next().key + 1);
+                KeyValue<Long, byte[]> kv = it.next();
+                pending.put(kv.key, new Pending(kv.key, BufferedWindow.decode(kv.value), null));
+                nextSeq = Math.max(nextSeq, kv.key + 1);
                 buffered++;
             }
         }
@@ -115,7 +121,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         if (w == null) return;
         long seq = nextSeq++;
         buffer.put(seq, b.encode());
-        decoded.put(seq, w);
+        pending.put(seq, new Pending(seq, b, w));
         buffered++;
         if (fresh++ == 0) oldestFreshAtMs = context.currentSystemTimeMs();
         metrics.waiting.inc();
@@ -148,22 +154,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
         try (ModelSource.Lease lease = models.acquire()) {
             if (lease == null) return;
             if (fresh == 0 && lease.version().equals(lastPassModel)) return; // only held windows, same model
-            List<KeyValue<Long, byte[]>> all = new ArrayList<>(buffered);
-            try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
-                while (it.hasNext()) all.add(it.next());
-            }
             boolean hold = options.stalenessPolicy() == StalenessPolicy.HOLD;
             List<Pending> batch = new ArrayList<>(options.maxBatchSize());
-            for (KeyValue<Long, byte[]> kv : all) {
-                BufferedWindow b = BufferedWindow.decode(kv.value);
-                MultimodalWindow w = decoded.get(kv.key);
-                if (w == null) w = decode(b); // restored after a restart
+            for (Pending p : new ArrayList<>(pending.values())) {
+                MultimodalWindow w = p.window() != null ? p.window() : decode(p.raw()); // restored after a restart
                 if (w == null) {
-                    remove(kv.key);
+                    remove(p.seq());
                     continue;
                 }
                 if (hold && WindowScorer.stale(w, lease.trainedThroughMs(), options.maxModelAge())) continue;
-                batch.add(new Pending(kv.key, b, w));
+                if (p.window() == null) pending.put(p.seq(), p = new Pending(p.seq(), p.raw(), w));
+                batch.add(p);
                 if (batch.size() == options.maxBatchSize()) {
                     score(lease, batch);
                     batch.clear();
@@ -206,24 +207,21 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
 
     /** The oldest buffered window goes to mm.dlq: the waiting buffer is full. */
     private void evictOldest() {
-        KeyValue<Long, byte[]> oldest;
-        try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
-            oldest = it.next();
-        }
+        Pending oldest = pending.firstEntry().getValue();
         ModelVersion v = models.current();
         deadLetter(
-                BufferedWindow.decode(oldest.value),
+                oldest.raw(),
                 "score",
                 WAIT_OVERFLOW,
                 options.maxWaitingWindows() + " windows waiting ("
                         + (v == null ? "no model yet" : "model " + v.getVersion() + " too old for them under HOLD")
                         + "): the oldest is dead-lettered");
-        remove(oldest.key);
+        remove(oldest.seq());
     }
 
     private void remove(long seq) {
         buffer.delete(seq);
-        decoded.remove(seq);
+        pending.remove(seq);
         buffered--;
         if (fresh > buffered) fresh = buffered;
         metrics.waiting.dec();
@@ -251,6 +249,6 @@ final class ScoringProcessor implements Processor<byte[], byte[], String, Specif
     @Override
     public void close() {
         metrics.waiting.dec(buffered);
-        decoded.clear();
+        pending.clear();
     }
 }

@@ -48,8 +48,11 @@ public final class ScoringTopology {
 
     public static Topology build(StreamsBuilder builder, ScoringOptions o, ModelSource models) {
         Map<String, Object> serde = serdeConfig(o);
+        // cached: a window scored within the commit interval that buffered it reaches the changelog as a tombstone
+        // only, not as its full bytes too; the cache is flushed before every commit, so exactly-once holds
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(), Serdes.ByteArray()));
+                        Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(), Serdes.ByteArray())
+                .withCachingEnabled());
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(
                                 Stores.inMemoryKeyValueStore(MODELS_STORE), Serdes.String(), Serdes.ByteArray())

@@ -6,6 +6,7 @@ import io.braid.avro.Modality;
 import io.braid.avro.ModelVersion;
 import io.braid.avro.MultimodalWindow;
 import io.braid.avro.Prediction;
+import io.braid.serde.FloatList;
 import io.braid.trainer.eval.LogisticProbe;
 import io.braid.trainer.model.ClassScores;
 import io.braid.trainer.model.InferenceModel;
@@ -199,8 +200,6 @@ public final class WindowScorer {
     }
 
     private static List<Float> floats(float[] a) {
-        List<Float> l = new ArrayList<>(a.length);
-        for (float x : a) l.add(x);
-        return l;
+        return new FloatList(a);
     }
 }
