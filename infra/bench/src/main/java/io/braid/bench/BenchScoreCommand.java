@@ -39,9 +39,10 @@ public final class BenchScoreCommand implements Callable<Integer>, HelpSections.
 
     @Option(
             names = "--warmup",
-            defaultValue = "5s",
+            defaultValue = "30s",
             converter = DurationConverter.class,
-            description = "Paced warm-up before the measured phases, not counted (default: ${DEFAULT-VALUE}).")
+            description = "Paced warm-up before the measured phases, not counted; on 2 cores the JIT is still busy for"
+                    + " the first half-minute (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
     @Option(
@@ -86,7 +87,7 @@ public final class BenchScoreCommand implements Callable<Integer>, HelpSections.
 
     @Option(
             names = "--max-batch-wait",
-            defaultValue = "2ms",
+            defaultValue = "1ms",
             converter = DurationConverter.class,
             description = "The scorer's --max-batch-wait: how long a window may wait for its batch to fill"
                     + " (default: ${DEFAULT-VALUE}).")

@@ -22,6 +22,8 @@ import io.braid.trainer.score.ScoringApp;
 import io.braid.trainer.score.ScoringOptions;
 import io.braid.trainer.score.WindowScorer;
 import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -154,14 +156,17 @@ public final class ScoreBench {
             out.printf(
                     Locale.ROOT,
                     "scorer    exactly_once_v2, %d partitions, max batch %d, max batch wait %d ms, commit.interval.ms"
-                            + " %d, poll.ms %d, %d torch thread(s), %d stream thread(s)%n",
+                            + " %d, poll.ms %d, %d torch thread(s), %d stream thread(s), GC %s%n",
                     s.partitions,
                     s.maxBatchSize,
                     s.maxBatchWait.toMillis(),
                     s.commitInterval.toMillis(),
                     pollMs(s),
                     s.torchThreads,
-                    s.streamThreads);
+                    s.streamThreads,
+                    ManagementFactory.getGarbageCollectorMXBeans().stream()
+                            .map(GarbageCollectorMXBean::getName)
+                            .toList());
             out.printf(
                     Locale.ROOT,
                     "paced     %.1f windows/s for %d s (target %.0f):%n",
