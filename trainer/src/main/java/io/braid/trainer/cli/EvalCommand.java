@@ -56,7 +56,7 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
     @Option(
             names = "--seeds",
             defaultValue = "1",
-            description = "independent runs; every cell is reported as mean and 95% t-interval over them (>= 2 for"
+            description = "independent runs; every cell is reported as mean and 95%% t-interval over them (>= 2 for"
                     + " an interval; 3 for the README tables) (default: ${DEFAULT-VALUE})")
     int seeds;
 
