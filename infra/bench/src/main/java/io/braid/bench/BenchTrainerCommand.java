@@ -1,12 +1,10 @@
 package io.braid.bench;
 
 import io.braid.avro.TrainingPair;
-import io.braid.broker.EmbeddedKafkaBroker;
 import io.braid.cli.support.DurationConverter;
 import io.braid.cli.support.HelpSections;
 import io.braid.producers.sim.DatasetSpec;
 import io.braid.producers.sim.SimulatedDataset;
-import io.braid.registry.EmbeddedRegistryServer;
 import io.braid.serde.SerdeConfig;
 import io.braid.topics.TopicCatalog;
 import io.braid.topics.TopicSpec;
@@ -41,8 +39,8 @@ import picocli.CommandLine.Option;
  * The online trainer against its offline speed: TrainingPairs (built from the simulator, no Flink job) fed to an
  * in-JVM broker at the demo's rate for {@code --duration} (the lag must not grow), then a pre-filled backlog trained
  * as fast as the trainer goes (saturation), against {@code bench train}'s offline pairs/s of the same model config and
- * batch size measured in the same run; native memory (RSS − committed heap, after GC) of the paced trainer from the end
- * of its warm-up to the end of its run.
+ * batch size measured in the same run; native memory (RSS − the JVM's committed heap and non-heap, after GC) of the
+ * paced trainer from the end of its warm-up to the end of its run, with the broker and registry in a child JVM.
  */
 @Command(
         name = "trainer",
@@ -119,14 +117,14 @@ public final class BenchTrainerCommand implements Callable<Integer>, HelpSection
             double offline0 = BenchTrainCommand.offlinePairsPerSecond(objective, batch, offlineSteps, 5, seed);
             System.err.printf(Locale.ROOT, "bench trainer: offline %.1f pairs/s%n", offline0);
 
-            System.err.println("bench trainer: starting an in-JVM Kafka broker and registry ...");
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+            // the broker runs in a child JVM: in this one it would add its heap, threads and mapped files to the
+            // RSS whose growth the memory figure is about
+            System.err.println("bench trainer: starting a Kafka broker and registry in a child JVM ...");
+            BrokerProcess broker = BrokerProcess.start();
             owned.add(0, broker);
-            EmbeddedRegistryServer registry = new EmbeddedRegistryServer(0).start();
-            owned.add(0, registry);
             String run = "bench." + Long.toString(System.currentTimeMillis(), 36);
             String train = run + ".train", modelsTopic = run + ".models", dlq = run + ".dlq";
-            try (Admin admin = Admin.create(broker.clientProps())) {
+            try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()))) {
                 TopicCatalog.ensure(
                         admin,
                         List.of(
@@ -134,7 +132,7 @@ public final class BenchTrainerCommand implements Callable<Integer>, HelpSection
                                 new TopicSpec(modelsTopic, 1, (short) 1, Map.of()),
                                 new TopicSpec(dlq, 1, (short) 1, Map.of())));
             }
-            Feeder feeder = new Feeder(broker.bootstrapServers(), registry.url(), train);
+            Feeder feeder = new Feeder(broker.bootstrapServers(), broker.registryUrl(), train);
             owned.add(0, feeder);
 
             // paced phase: the demo's rate, the trainer keeps up or the lag grows
@@ -145,10 +143,9 @@ public final class BenchTrainerCommand implements Callable<Integer>, HelpSection
                     rate,
                     sources,
                     pacedMs / 1000);
-            OnlineTrainer paced =
-                    new OnlineTrainer(options(broker, registry, train, modelsTopic, dlq, models, 0), m -> {
-                        if (!m.startsWith("published")) System.err.println("bench trainer: trainer: " + m);
-                    });
+            OnlineTrainer paced = new OnlineTrainer(options(broker, train, modelsTopic, dlq, models, 0), m -> {
+                if (!m.startsWith("published")) System.err.println("bench trainer: trainer: " + m);
+            });
             AtomicReference<Throwable> failed = new AtomicReference<>();
             Thread t = trainerThread(paced, failed, new AtomicReference<>());
             t.start();
@@ -224,8 +221,10 @@ public final class BenchTrainerCommand implements Callable<Integer>, HelpSection
             System.err.printf(Locale.ROOT, "bench trainer: writing a backlog of %d pairs ...%n", saturationPairs);
             for (int i = 0; i < saturationPairs; i++) feeder.send(sent++, sources);
             feeder.flush();
-            OnlineTrainer sat =
-                    new OnlineTrainer(options(broker, registry, train, modelsTopic, dlq, models, 3_000), m -> {});
+            OnlineTrainer sat = new OnlineTrainer(options(broker, train, modelsTopic, dlq, models, 3_000), m -> {
+                if (m.startsWith("skipped") || m.startsWith("resuming"))
+                    System.err.println("bench trainer: saturation trainer: " + m);
+            });
             AtomicReference<OnlineTrainer.Result> satResult = new AtomicReference<>();
             Thread ts = trainerThread(sat, failed, satResult);
             ts.start();
@@ -290,7 +289,7 @@ public final class BenchTrainerCommand implements Callable<Integer>, HelpSection
             if (memStart != null)
                 System.out.printf(
                         Locale.ROOT,
-                        "memory    RSS %.0f -> %.0f MB, native (RSS - committed heap, after GC) %.0f -> %.0f MB%n",
+                        "memory    RSS %.0f -> %.0f MB, native (RSS - committed heap and non-heap, after GC) %.0f -> %.0f MB%n",
                         memStart[0],
                         memEnd[0],
                         memStart[1],
@@ -319,16 +318,10 @@ public final class BenchTrainerCommand implements Callable<Integer>, HelpSection
     }
 
     private OnlineTrainer.Options options(
-            EmbeddedKafkaBroker broker,
-            EmbeddedRegistryServer registry,
-            String train,
-            String modelsTopic,
-            String dlq,
-            Path models,
-            long idleStopMs) {
+            BrokerProcess broker, String train, String modelsTopic, String dlq, Path models, long idleStopMs) {
         OnlineTrainer.Options o = new OnlineTrainer.Options();
         o.bootstrapServers = broker.bootstrapServers();
-        o.registryUrl = registry.url();
+        o.registryUrl = broker.registryUrl();
         o.trainTopic = train;
         o.modelsTopic = modelsTopic;
         o.dlqTopic = dlq;

@@ -17,6 +17,7 @@ import io.braid.trainer.model.DiMmlModel;
 import io.braid.trainer.model.Flops;
 import io.braid.trainer.model.ModelConfig;
 import io.braid.trainer.model.MultimodalModel;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -258,7 +259,7 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
     }
 
     /**
-     * [RSS start, RSS end, native start, native end] in MB, where native = RSS − committed Java heap, each taken after
+     * [RSS start, RSS end, native start, native end] in MB, where native = RSS − committed heap and non-heap, each taken after
      * a GC: RSS alone also grows while the JVM expands its heap before collecting (DJL creates small wrapper objects
      * per op), which is not native memory.
      */
@@ -284,11 +285,17 @@ public final class BenchTrainCommand implements Callable<Integer>, HelpSections.
         }
     }
 
-    /** [RSS, RSS − committed heap] after a GC, MB. */
+    /** [RSS, RSS − the JVM's committed heap and non-heap] after a GC, MB. */
     public static double[] memory() {
         System.gc();
         double rss = rssMb();
-        return new double[] {rss, rss - Runtime.getRuntime().totalMemory() / 1048576.0};
+        // heap and non-heap (metaspace, code cache) are the JVM's own and grow while it warms up; the rest is native
+        double jvm = (Runtime.getRuntime().totalMemory()
+                        + ManagementFactory.getMemoryMXBean()
+                                .getNonHeapMemoryUsage()
+                                .getCommitted())
+                / 1048576.0;
+        return new double[] {rss, rss - jvm};
     }
 
     static double matmulFlops(Device dev) {

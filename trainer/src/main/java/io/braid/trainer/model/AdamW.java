@@ -150,9 +150,11 @@ public final class AdamW {
         StringBuilder sb = new StringBuilder("non-finite gradients in:");
         int i = 0;
         for (String name : names) {
-            try (NDArray abs = grads[i++].abs();
-                    NDArray sum = abs.sum()) {
-                if (!Float.isFinite(sum.getFloat())) sb.append(' ').append(name);
+            // the same test as the step's: a sum of squares overflows before a sum of magnitudes does
+            try (NDArray sq = grads[i++].square();
+                    NDArray sum = sq.sum()) {
+                float v = sum.getFloat();
+                if (!Float.isFinite(v)) sb.append(' ').append(name).append(Float.isNaN(v) ? " (NaN)" : " (inf)");
             }
         }
         System.err.println(sb);

@@ -32,16 +32,19 @@ public final class ScorerProcess {
         });
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "scorer-stop"));
         Set<String> last = null;
+        long lastWaiting = -1;
         while (true) {
             Set<String> tasks = new TreeSet<>();
             for (ThreadMetadata t : app.streams().metadataForLocalThreads())
                 for (TaskMetadata m : t.activeTasks()) tasks.add(m.taskId().toString());
-            if (!tasks.equals(last)) {
+            long waiting = (long) app.metrics().waiting.get();
+            if (!tasks.equals(last) || waiting != lastWaiting) {
                 System.out.println(
                         "ScorerProcess " + client + " state=" + app.streams().state() + " tasks=" + tasks + " scored="
-                                + (long) app.metrics().scored.get());
+                                + (long) app.metrics().scored.get() + " waiting=" + waiting);
                 System.out.flush();
                 last = tasks;
+                lastWaiting = waiting;
             }
             Thread.sleep(100);
         }

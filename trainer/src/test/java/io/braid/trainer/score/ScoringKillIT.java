@@ -26,6 +26,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,6 +43,8 @@ class ScoringKillIT {
     static final int SOURCES = 4, ROUNDS = 75, N = SOURCES * ROUNDS;
     static final String APP = "it-score-kill";
     static final Pattern TASKS = Pattern.compile("ScorerProcess (\\S+) state=\\S+ tasks=\\[([^]]*)]");
+    static final Pattern WAITING =
+            Pattern.compile("ScorerProcess \\S+ state=\\S+ tasks=\\[[^]]*] scored=\\d+ waiting=(\\d+)");
 
     @TempDir
     Path dir;
@@ -160,6 +163,115 @@ class ScoringKillIT {
         }
     }
 
+    /**
+     * Windows that wait for a first model survive a crash: they are committed into the buffer's changelog, the
+     * instance holding them is SIGKILLed, a new one restores them (decoded again from their buffered bytes), and when
+     * the first model arrives every one of them is embedded exactly once.
+     */
+    @Test
+    @Timeout(180)
+    void windowsWaitingForTheFirstModelSurviveAKill(KafkaBroker broker) throws Exception {
+        String app = APP + "-waiting";
+        int rounds = 20, n = SOURCES * rounds;
+        ModelStore.Artifact comm = ScoringFixtures.checkpoint(dir.resolve("comm"), "comm", 11);
+        SimulatedDataset data = ScoringFixtures.dataset(rounds);
+        ModelVersion v1 = ScoringFixtures.version(comm, "v1", "comm", 0, ScoringFixtures.START);
+        Path logA = dir.resolve("waiting-a.log"), logB = dir.resolve("waiting-b.log");
+        try (EmbeddedRegistryServer registry = new EmbeddedRegistryServer(0).start()) {
+            TopicSet t = TopicSet.create(broker, app);
+            List<String> sources = ScoringBroker.sources("arm", SOURCES);
+            List<MultimodalWindow> produced = new ArrayList<>();
+            Process a = null, b = null;
+            try (ScoringBroker.Producer p = new ScoringBroker.Producer(broker, registry.url(), t);
+                    Admin admin = Admin.create(broker.clientProps())) {
+                a = start(broker, registry, app, "waiting-a", logA);
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (tasks(logA).size() != ScoringBroker.PARTITIONS) {
+                    assertTrue(a.isAlive(), "the scorer died:\n" + logs(logA));
+                    assertTrue(System.nanoTime() < deadline, "no tasks after 90 s:\n" + logs(logA));
+                    Thread.sleep(100);
+                }
+                for (int round = 0; round < rounds; round++)
+                    for (String s : sources) {
+                        MultimodalWindow w = ScoringFixtures.window(data, round, s);
+                        p.window(w);
+                        produced.add(w);
+                    }
+                p.flush();
+                // every window read and its input offset committed: from here on the buffer's changelog holds them
+                deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (waiting(logA) != n || committedInput(admin, app, t) != n) {
+                    assertTrue(a.isAlive(), "the scorer died:\n" + logs(logA));
+                    assertTrue(
+                            System.nanoTime() < deadline,
+                            "waiting " + waiting(logA) + ", committed input " + committedInput(admin, app, t) + " of "
+                                    + n + " after 60 s:\n" + logs(logA));
+                    Thread.sleep(100);
+                }
+                a.destroyForcibly();
+                assertTrue(a.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(137, a.exitValue(), "SIGKILL, not a graceful end");
+
+                b = start(broker, registry, app, "waiting-b", logB);
+                deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (tasks(logB).size() != ScoringBroker.PARTITIONS || waiting(logB) != n) {
+                    assertTrue(b.isAlive(), "the new scorer died:\n" + logs(logB));
+                    assertTrue(
+                            System.nanoTime() < deadline,
+                            "the new instance restored " + waiting(logB) + " of " + n + " waiting windows:\n"
+                                    + logs(logB));
+                    Thread.sleep(100);
+                }
+                p.publish(v1);
+                try (Reader<Embedding> live =
+                        ScoringBroker.committed(broker, registry.url(), Topics.EMBEDDINGS, t.embeddings())) {
+                    assertTrue(
+                            live.pollUntil(l -> l.size() >= n, Duration.ofSeconds(60)),
+                            "committed embeddings 60 s after the first model: " + live.records.size() + " of " + n
+                                    + "\n" + logs(logB));
+                }
+                b.destroy();
+                assertTrue(b.waitFor(60, TimeUnit.SECONDS), "the scorer did not stop on SIGTERM");
+            } finally {
+                for (Process x : Arrays.asList(a, b))
+                    if (x != null && x.isAlive()) {
+                        x.destroyForcibly();
+                        x.waitFor(30, TimeUnit.SECONDS);
+                    }
+                keep(logA, logB);
+            }
+            List<Read<Embedding>> committed;
+            try (Reader<Embedding> all =
+                    ScoringBroker.committed(broker, registry.url(), Topics.EMBEDDINGS, t.embeddings())) {
+                committed = all.readToEnd(Duration.ofSeconds(30));
+            }
+            ScoringIT.assertEveryWindowOnce(produced, committed);
+            for (Read<Embedding> r : committed) assertEquals("v1", r.value().getModelVersion());
+        }
+    }
+
+    /** The number of waiting windows an instance reported last (-1 before its first report). */
+    static long waiting(Path log) throws Exception {
+        long last = -1;
+        if (!Files.exists(log)) return last;
+        Matcher m = WAITING.matcher(Files.readString(log));
+        while (m.find()) last = Long.parseLong(m.group(1));
+        return last;
+    }
+
+    /** Input offsets the application committed on the windows topic, summed over its partitions. */
+    static long committedInput(Admin admin, String app, TopicSet t) throws Exception {
+        return admin
+                .listConsumerGroupOffsets(app)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS)
+                .entrySet()
+                .stream()
+                .filter(e -> e.getKey().topic().equals(t.windows()) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset())
+                .sum();
+    }
+
     static Reader<Embedding> uncommitted(KafkaBroker broker, EmbeddedRegistryServer registry, TopicSet t) {
         return new Reader<>(
                 broker,
@@ -211,6 +323,11 @@ class ScoringKillIT {
     }
 
     Process start(KafkaBroker broker, EmbeddedRegistryServer registry, String client, Path log) throws Exception {
+        return start(broker, registry, APP, client, log);
+    }
+
+    Process start(KafkaBroker broker, EmbeddedRegistryServer registry, String app, String client, Path log)
+            throws Exception {
         List<String> cmd = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m",
@@ -221,8 +338,8 @@ class ScoringKillIT {
                 ScorerProcess.class.getName(),
                 broker.bootstrapServers(),
                 registry.url(),
-                APP,
-                APP,
+                app,
+                app,
                 dir.resolve("state-" + client).toString(),
                 client);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
