@@ -44,19 +44,22 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The whole loop on the in-JVM broker: the robot simulator feeds the real Flink job (bounded, on a MiniCluster), whose
  * mm.train feeds the online trainer and whose mm.windows + the simulator's robot.labels feed its probe set. Hostile
  * pairs sit at the head of mm.train. For CoMM and DeCUR: at least 3 versions with offsets and trained-through, the
- * smoothed loss falling from the first version to the last, probe metrics and prediction heads present (DeCUR: the
- * mean R over the versions above the untrained model's), the hostile pairs in mm.dlq with their reasons, and no
+ * smoothed loss falling from the first version to the last, the last version's R probe clearly above the untrained
+ * model's, probe metrics and prediction heads present, the hostile pairs in mm.dlq with their reasons, and no
  * held-out (probe) window trained on.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineTrainingIT {
-    // the measured variants in trainer/README.md "Probes in versions" rerun with -Dit.seconds=600 -Dit.heldOut=20
-    // -Dit.probeWindows=600 (a longer stream, more probe windows) or -Dit.lr=1e-3; the defaults are what CI runs
-    static final int ROBOTS = 4, HELD_OUT = Integer.getInteger("it.heldOut", 25);
-    static final long SECONDS = Long.getLong("it.seconds", 300);
+    // the defaults are what CI runs; the measured variants in trainer/README.md "Probes in versions" rerun with
+    // -Dit.seconds, -Dit.robots, -Dit.batch, -Dit.lr, -Dit.ckptSteps, -Dit.fnSpanMs, -Dit.heldOut, -Dit.probeWindows,
+    // -Dit.trainMs (and -Djunit.jupiter.execution.timeout.mode=disabled for long ones)
+    static final int ROBOTS = Integer.getInteger("it.robots", 16), HELD_OUT = Integer.getInteger("it.heldOut", 25);
+    static final int BATCH = Integer.getInteger("it.batch", 32), CKPT_STEPS = Integer.getInteger("it.ckptSteps", 50);
+    static final long FN_SPAN_MS = Long.getLong("it.fnSpanMs", 30_000);
+    static final long SECONDS = Long.getLong("it.seconds", 1200);
     static final int PROBE_WINDOWS = Integer.getInteger("it.probeWindows", 300);
-    static final double LR = Double.parseDouble(System.getProperty("it.lr", "3e-3"));
+    static final double LR = Double.parseDouble(System.getProperty("it.lr", "1e-3"));
     static final String P = "it-pipe";
 
     KafkaBroker broker;
@@ -69,7 +72,7 @@ class PipelineTrainingIT {
     Path dir;
 
     @BeforeAll
-    @Timeout(120)
+    @Timeout(240)
     void simulatorThroughTheFlinkJob(KafkaBroker broker) throws Exception {
         this.broker = broker;
         registry = new EmbeddedRegistryServer(0).start();
@@ -177,7 +180,7 @@ class PipelineTrainingIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"comm", "decur"})
-    @Timeout(240)
+    @Timeout(420)
     void trainsFromTheJobAndTheProbesRise(String objective) throws Exception {
         Topic<String, ModelVersion> models = Topics.MODELS.renamed(P + "." + objective + ".models");
         Topic<String, DeadLetter> dlq = Topics.DLQ.renamed(P + "." + objective + ".train-dlq");
@@ -201,16 +204,16 @@ class PipelineTrainingIT {
         o.objective = objective;
         o.config = Fixtures.tiny(objective);
         o.modelDir = Files.createDirectories(dir.resolve(objective));
-        o.batchSize = 16;
+        o.batchSize = BATCH;
         o.minBatch = 4;
-        o.shuffleBuffer = 64;
+        o.shuffleBuffer = Integer.getInteger("it.shuffle", 8 * BATCH);
         o.maxWaitMs = 300;
         o.maxPerSourceSpan = 8;
-        o.falseNegativeSpanMs = 3000;
-        o.checkpointEverySteps = 10;
+        o.falseNegativeSpanMs = FN_SPAN_MS;
+        o.checkpointEverySteps = CKPT_STEPS;
         o.lr = LR;
         o.idleStopMs = 3000;
-        o.durationMs = 150_000;
+        o.durationMs = Long.getLong("it.trainMs", 300_000);
         o.keepVersions = 3;
         long t0 = System.nanoTime();
         OnlineTrainer.Result r = new OnlineTrainer(o, m -> System.err.println(objective + ": " + m)).run();
@@ -247,20 +250,16 @@ class PipelineTrainingIT {
         assertTrue(mx.get("probe_windows") >= 40, mx.toString());
         double trained = mx.get("probe_R"), untrained = mx.get("probe_untrained_R");
         assertTrue(Double.isFinite(trained) && Double.isFinite(untrained), mx.toString());
-        // Both objectives learn their objective on the stream: the smoothed loss falls from the first version to the
-        // last. DeCUR's versions probe above the untrained model on the same cross-fitted probe set, on average over
-        // the versions (one version's R moves with the run's timing-dependent batches: last versions measured 0.971
-        // and 0.865 against 0.839, version means 0.955 and 0.890). "Clearly above" is NOT met in 58 steps, and CoMM's
-        // R falls (0.747 -> 0.554 vs 0.800): see trainer/README.md "Probes in versions".
+        // Both objectives learn on the stream: the smoothed loss falls from the first version to the last, and the
+        // last version's R probe is clearly above the untrained model's on the same cross-fitted probe set: its error
+        // at most two thirds of the untrained model's (random features already probe R at 0.79-0.93, so a fixed
+        // margin would ask for more than there is). Measured (trainer/README.md "Probes in versions", every run):
+        // CoMM 0.968 / 0.994 vs 0.789, DeCUR 0.981 / 0.963 vs 0.931; the 58-step IT this replaces saw CoMM's R fall.
         double first = vs.get(0).getMetrics().get("loss_smoothed"), lastLoss = mx.get("loss_smoothed");
         assertTrue(lastLoss < first, "smoothed loss " + first + " -> " + lastLoss);
-        if (objective.equals("decur")) {
-            double mean = vs.stream()
-                    .mapToDouble(v -> v.getMetrics().getOrDefault("probe_R", Double.NaN))
-                    .average()
-                    .orElse(Double.NaN);
-            assertTrue(mean > untrained, "mean R over the versions " + mean + " vs untrained " + untrained);
-        }
+        assertTrue(
+                1 - trained <= (1 - untrained) * 2 / 3,
+                "last version's R " + trained + " vs untrained " + untrained + ": error not cut by a third");
         for (String k : List.of("probe_U_sensor", "probe_U_image", "probe_U_text", "probe_S2"))
             assertTrue(mx.containsKey(k), k + " missing: " + mx);
         // the prediction heads the scorer uses: one per simulator task, over the fused vector, 4 classes each
