@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -137,21 +136,10 @@ class ScoringKillIT {
                 survivor.destroy();
                 assertTrue(survivor.waitFor(60, TimeUnit.SECONDS), "the survivor did not stop on SIGTERM");
             } finally {
-                for (Process x : Arrays.asList(a, b))
-                    if (x != null && x.isAlive()) {
-                        x.destroyForcibly();
-                        x.waitFor(30, TimeUnit.SECONDS);
-                    }
-                keep(logA, logB);
+                stop(List.of(logA, logB), a, b);
             }
 
-            List<Read<Embedding>> committed;
-            try (Reader<Embedding> all =
-                    ScoringBroker.committed(broker, registry.url(), Topics.EMBEDDINGS, t.embeddings())) {
-                committed = all.readToEnd(Duration.ofSeconds(30));
-            }
-            ScoringIT.assertEveryWindowOnce(produced, committed);
-            for (Read<Embedding> r : committed) assertEquals("v1", r.value().getModelVersion());
+            List<Read<Embedding>> committed = assertEveryWindowOnceByV1(broker, registry, t, produced);
             // what the killed instance wrote in its open transaction is on the log, aborted: read_uncommitted sees it,
             // so the kill did strike a transaction holding output, and its windows were scored again by the survivor
             try (Reader<Embedding> raw = uncommitted(broker, registry, t)) {
@@ -233,20 +221,9 @@ class ScoringKillIT {
                 b.destroy();
                 assertTrue(b.waitFor(60, TimeUnit.SECONDS), "the scorer did not stop on SIGTERM");
             } finally {
-                for (Process x : Arrays.asList(a, b))
-                    if (x != null && x.isAlive()) {
-                        x.destroyForcibly();
-                        x.waitFor(30, TimeUnit.SECONDS);
-                    }
-                keep(logA, logB);
+                stop(List.of(logA, logB), a, b);
             }
-            List<Read<Embedding>> committed;
-            try (Reader<Embedding> all =
-                    ScoringBroker.committed(broker, registry.url(), Topics.EMBEDDINGS, t.embeddings())) {
-                committed = all.readToEnd(Duration.ofSeconds(30));
-            }
-            ScoringIT.assertEveryWindowOnce(produced, committed);
-            for (Read<Embedding> r : committed) assertEquals("v1", r.value().getModelVersion());
+            assertEveryWindowOnceByV1(broker, registry, t, produced);
         }
     }
 
@@ -270,6 +247,30 @@ class ScoringKillIT {
                 .filter(e -> e.getKey().topic().equals(t.windows()) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset())
                 .sum();
+    }
+
+    /** SIGKILLs whichever of {@code ps} still runs and keeps their logs under target/. */
+    static void stop(List<Path> logs, Process... ps) throws Exception {
+        for (Process x : ps)
+            if (x != null && x.isAlive()) {
+                x.destroyForcibly();
+                x.waitFor(30, TimeUnit.SECONDS);
+            }
+        keep(logs.toArray(Path[]::new));
+    }
+
+    /** Reads every committed embedding, asserts one per produced window, all by model v1; returns them. */
+    static List<Read<Embedding>> assertEveryWindowOnceByV1(
+            KafkaBroker broker, EmbeddedRegistryServer registry, TopicSet t, List<MultimodalWindow> produced)
+            throws Exception {
+        List<Read<Embedding>> committed;
+        try (Reader<Embedding> all =
+                ScoringBroker.committed(broker, registry.url(), Topics.EMBEDDINGS, t.embeddings())) {
+            committed = all.readToEnd(Duration.ofSeconds(30));
+        }
+        ScoringIT.assertEveryWindowOnce(produced, committed);
+        for (Read<Embedding> r : committed) assertEquals("v1", r.value().getModelVersion());
+        return committed;
     }
 
     static Reader<Embedding> uncommitted(KafkaBroker broker, EmbeddedRegistryServer registry, TopicSet t) {
