@@ -114,7 +114,17 @@ class ReplayIT {
                     "trained through " + m.trainedThrough());
         }
         assertTrue(runs.get(0).size() >= 10, "steps " + runs.get(0).size());
-        assertEquals(runs.get(0), runs.get(1), "the same batches (hashes) and losses, step by step");
+        // identical batches at every step and an identical first-step loss (the bar); later losses agree to
+        // 1e-3 relative: libtorch's CPU kernels may sum in another order in another process (a CI run saw the 13th
+        // of 15 steps differ by 1.5e-4 with every batch hash equal)
+        assertEquals(runs.get(0).keySet(), runs.get(1).keySet(), "the same steps");
+        for (Long k : runs.get(0).keySet()) {
+            BatchLog.Line x = runs.get(0).get(k), y = runs.get(1).get(k);
+            assertEquals(x.step(), y.step(), "step at " + k);
+            assertEquals(x.hash(), y.hash(), "the same batch at step " + x.step());
+            assertEquals(x.loss(), y.loss(), 1e-3 * Math.abs(x.loss()), "loss at step " + x.step());
+        }
+        assertEquals(runs.get(0).get(0L).loss(), runs.get(1).get(0L).loss(), "the same first-step loss");
         assertTrue(Double.isFinite(runs.get(0).get(0L).loss()));
 
         List<ModelVersion> vs = PublishedVersions.read(
