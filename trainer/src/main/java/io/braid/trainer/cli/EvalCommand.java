@@ -91,8 +91,8 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
 
     @Option(
             names = "--probe-segment-ticks",
-            defaultValue = "1-4",
-            description = "probe-set segment length range in ticks, MIN-MAX: short segments give ~6x the segments of"
+            defaultValue = "1-2",
+            description = "probe-set segment length range in ticks, MIN-MAX: short segments give ~10x the segments of"
                     + " 8-24 for the same ticks (default: ${DEFAULT-VALUE})")
     String probeSegmentTicks;
 
@@ -177,6 +177,20 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
     double grayscaleP;
 
     @Option(
+            names = "--sensor-drop-p",
+            defaultValue = "0.5",
+            description = "probability of the sensor time-step drop in the pre-training views; the drop can erase the"
+                    + " S1 rhythm (default: ${DEFAULT-VALUE})")
+    double sensorDropP;
+
+    @Option(
+            names = "--modality-dropout-p",
+            defaultValue = "0",
+            description = "per-modality dropout probability in the pre-training views, as the Flink job's"
+                    + " --aug-modality-dropout-p (default: ${DEFAULT-VALUE})")
+    double modalityDropoutP;
+
+    @Option(
             names = "--comm-full-weight",
             defaultValue = "1",
             description = "CoMM: weight w of the full multimodal term, loss = (sum_i L_i + w L_full) / (3 + w)"
@@ -209,6 +223,9 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
             throw new picocli.CommandLine.ParameterException(cmd, "--p-bias must be in [0,1]");
         if (!(sensorNoise >= 0) || !(pixelNoise >= 0))
             throw new picocli.CommandLine.ParameterException(cmd, "noise levels must be >= 0");
+        if (!(sensorDropP >= 0 && sensorDropP <= 1) || !(modalityDropoutP >= 0 && modalityDropoutP < 1))
+            throw new picocli.CommandLine.ParameterException(
+                    cmd, "--sensor-drop-p must be in [0,1] and --modality-dropout-p in [0,1)");
         if (clipNorm < 0) throw new picocli.CommandLine.ParameterException(cmd, "--clip-norm must be >= 0");
         range(cmd, "--segment-ticks", segmentTicks);
         range(cmd, "--probe-segment-ticks", probeSegmentTicks);
@@ -224,6 +241,14 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         } catch (NumberFormatException e) {
             throw new picocli.CommandLine.ParameterException(cmd, name + " must be MIN-MAX with 1 <= MIN <= MAX");
         }
+    }
+
+    /** The pre-training views' augmentation: methods.md §6.7 with this command's colour, drop and dropout knobs. */
+    AugmentationParams augmentation() {
+        return AugmentationParams.DEFAULTS
+                .withColour(brightness, contrast, saturation, hue, jitterP, grayscaleP)
+                .withSensorDropP(sensorDropP)
+                .withModalityDropoutP(modalityDropoutP);
     }
 
     List<Objective> objectives(picocli.CommandLine cmd) {
@@ -254,7 +279,8 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         String config = String.format(
                 Locale.ROOT,
                 "seeds=%d base_seed=%d pretrain_ticks=%d probe_train_ticks=%d probe_test_ticks=%d epochs=%d batch=%d"
-                        + " lr=%s wd=%s folds=%d %s clip_norm=%s mlp_probe=%s%s",
+                        + " lr=%s wd=%s folds=%d %s clip_norm=%s mlp_probe=%s d=%d fusion_layers=%d comm_full_weight=%s"
+                        + " aug=%s%s",
                 seeds,
                 seed,
                 pre,
@@ -268,6 +294,10 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                 bench,
                 clipNorm,
                 !noMlp,
+                d,
+                fusionLayers,
+                commFullWeight,
+                augmentation().canonical(),
                 smoke ? " size=smoke" : "");
         System.err.printf(
                 "eval %s: device %s, %s%n", objectiveName, Engine.getInstance().defaultDevice(), config);
@@ -296,8 +326,7 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                 ModelConfig cfg = ModelConfig.defaults(
                                 objective.id(), Tokenizer.defaultTokenizer().vocabularySize(), plan.init())
                         .withComm(d, fusionLayers, commFullWeight);
-                AugmentationParams aug = AugmentationParams.DEFAULTS.withColour(
-                        brightness, contrast, saturation, hue, jitterP, grayscaleP);
+                AugmentationParams aug = augmentation();
                 long t0 = System.nanoTime();
                 try (NDManager manager = NDManager.newBaseManager();
                         MultimodalModel model = MultimodalModel.create(cfg, manager)) {
@@ -344,6 +373,7 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                             cells.put("proj_" + r.name(), i, r.score());
                     }
                 }
+                System.err.printf("SEED %s %d/%d%s%n", objective.id(), i + 1, seeds, cells.seedValues(i));
             }
             String header = String.format(
                     Locale.ROOT,
@@ -425,6 +455,15 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
 
         java.util.Set<String> keys() {
             return v.keySet();
+        }
+
+        /** " name=value" for every cell of one seed (so a log keeps each seed's figures beside the summary). */
+        String seedValues(int seed) {
+            StringBuilder sb = new StringBuilder();
+            v.forEach((k, a) -> {
+                if (!Double.isNaN(a[seed])) sb.append(String.format(Locale.ROOT, " %s=%.4f", k, a[seed]));
+            });
+            return sb.toString();
         }
 
         /** " name=mean name_ci=halfwidth" (the interval only with two or more seeds; nothing without values). */

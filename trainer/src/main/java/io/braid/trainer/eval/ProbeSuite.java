@@ -87,8 +87,8 @@ public final class ProbeSuite {
             int segMax,
             int probeSegMin,
             int probeSegMax) {
-        /** §6 defaults for pre-training; probe segments of 1..4 ticks (≈ 6× the segments of 8..24 per tick budget). */
-        public static final Bench DEFAULTS = new Bench(1.0, 0.25, 0.03, 8, 24, 1, 4);
+        /** §6 defaults for pre-training; probe segments of 1..2 ticks (≈ 10× the segments of 8..24 per tick budget). */
+        public static final Bench DEFAULTS = new Bench(1.0, 0.25, 0.03, 8, 24, 1, 2);
 
         DatasetSpec apply(DatasetSpec d, boolean probe) {
             return d.withNoise(sensorNoise, pixelNoise)
