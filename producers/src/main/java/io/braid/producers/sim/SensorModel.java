@@ -10,7 +10,12 @@ public final class SensorModel {
     /** Grid on which the fixed standardisation statistics are computed (§6.4: 32 steps per tick). */
     public static final int GRID = 32;
 
-    /** Per-channel mean and standard deviation of the raw signal (noise included), exact over uniform factors. */
+    /**
+     * Per-channel mean and standard deviation of the raw signal (noise included), exact over uniform factors of the
+     * default benchmark (4 profiles, 4 drift patterns). Fixed, like the noise std they include: a dataset with more
+     * drift patterns (K2 > 4) or another noise level is standardised with these same statistics, so a window means the
+     * same numbers whatever the options (raw ch3 of drifts 4..7 averages ±0.4 over a tick, that of 0..3 about 0).
+     */
     static final float[] MEAN = new float[CHANNELS];
 
     static final float[] STD = new float[CHANNELS];
@@ -76,13 +81,22 @@ public final class SensorModel {
         };
     }
 
+    /**
+     * Drift pattern {@code drift} (0..7) of ch3: 0 rise −0.8→+0.8, 1 fall, 2 step up at τ = 0.5, 3 step down at 0.5
+     * (§6.4), 4 step up at τ = 0.25, 5 step down at 0.25, 6 step up at 0.75, 7 step down at 0.75.
+     */
     static double drift(int drift, double tau) {
         double l = Rendering.LEVEL;
         return switch (drift) {
             case 0 -> -l + 2 * l * tau;
             case 1 -> l - 2 * l * tau;
             case 2 -> tau < 0.5 ? -l : l;
-            default -> tau < 0.5 ? l : -l;
+            case 3 -> tau < 0.5 ? l : -l;
+            case 4 -> tau < 0.25 ? -l : l;
+            case 5 -> tau < 0.25 ? l : -l;
+            case 6 -> tau < 0.75 ? -l : l;
+            case 7 -> tau < 0.75 ? l : -l;
+            default -> throw new IllegalArgumentException("drift " + drift);
         };
     }
 

@@ -44,7 +44,13 @@ public final class SimulatedDataset {
         SplittableRandom pixelNoise = master.split();
         SplittableRandom textRng = master.split();
         SegmentSampler sampler = new SegmentSampler(
-                spec.pBias(), spec.colorMap(), spec.colorRule(), spec.minSegmentTicks(), spec.maxSegmentTicks());
+                spec.pBias(),
+                spec.colorMap(),
+                spec.colorRule(),
+                spec.minSegmentTicks(),
+                spec.maxSegmentTicks(),
+                spec.s1Values(),
+                spec.s2Values());
         Tokenizer tokenizer = Tokenizer.defaultTokenizer();
         int i = 0;
         long segId = 0;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.braid.augment.AugmentationParams;
 import io.braid.cli.support.HelpSections;
 import io.braid.cli.support.ProgressLine;
+import io.braid.producers.sim.Rendering;
 import io.braid.producers.sim.SegmentFactors;
 import io.braid.text.Tokenizer;
 import io.braid.trainer.Features;
@@ -95,6 +96,20 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
             description = "probe-set segment length range in ticks, MIN-MAX: short segments give ~10x the segments of"
                     + " 8-24 for the same ticks (default: ${DEFAULT-VALUE})")
     String probeSegmentTicks;
+
+    @Option(
+            names = "--s1-values",
+            defaultValue = "4",
+            description = "K1, the number of rhythms and of colours (2..8); pi is a fixed permutation of 0..K1-1"
+                    + " (the stored {2,0,3,1} for 4) and S1 stays binary (default: ${DEFAULT-VALUE})")
+    int s1Values;
+
+    @Option(
+            names = "--s2-values",
+            defaultValue = "4",
+            description = "K2, the number of drift patterns and of zones (2..8): S2 = (drift + zone) mod K2, K2"
+                    + " classes, chance 1/K2; at most the tokenizer's zone words (4 in v1) (default: ${DEFAULT-VALUE})")
+    int s2Values;
 
     @Option(
             names = "--clip-norm",
@@ -229,6 +244,17 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         if (clipNorm < 0) throw new picocli.CommandLine.ParameterException(cmd, "--clip-norm must be >= 0");
         range(cmd, "--segment-ticks", segmentTicks);
         range(cmd, "--probe-segment-ticks", probeSegmentTicks);
+        for (int k : new int[] {s1Values, s2Values})
+            if (k < Rendering.MIN_SYNERGY_VALUES || k > Rendering.MAX_SYNERGY_VALUES)
+                throw new picocli.CommandLine.ParameterException(
+                        cmd,
+                        "--s1-values and --s2-values must be in " + Rendering.MIN_SYNERGY_VALUES + ".."
+                                + Rendering.MAX_SYNERGY_VALUES + ", got " + s1Values + " and " + s2Values);
+        try {
+            Rendering.checkCardinalities(s1Values, s2Values);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(cmd, "--s2-values " + s2Values + ": " + e.getMessage());
+        }
         objectives(cmd);
     }
 
@@ -274,7 +300,8 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         int nf = folds != null ? folds : smoke ? 3 : 5;
         int[] seg = range(cmd, "--segment-ticks", segmentTicks),
                 pseg = range(cmd, "--probe-segment-ticks", probeSegmentTicks);
-        ProbeSuite.Bench bench = new ProbeSuite.Bench(pBias, sensorNoise, pixelNoise, seg[0], seg[1], pseg[0], pseg[1]);
+        ProbeSuite.Bench bench = new ProbeSuite.Bench(
+                pBias, sensorNoise, pixelNoise, seg[0], seg[1], pseg[0], pseg[1], s1Values, s2Values);
         List<Objective> objs = objectives(cmd);
         String config = String.format(
                 Locale.ROOT,
@@ -308,7 +335,7 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
             Objective objective = objs.get(oi);
             if (objective != Objective.DIMML && oracle == null) {
                 System.err.println("probing the oracle codes ...");
-                oracle = ProbeSuite.oracleRows(pi, nf, 2);
+                oracle = ProbeSuite.oracleRows(pi, s2Values, nf, 2);
             }
             Cells cells = new Cells(seeds);
             double trainSeconds = 0;
@@ -400,18 +427,18 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                 for (ProbeSuite.OracleRow o : oracle) {
                     cells.append(result, o.name(), o.name());
                     if (o.name().startsWith("S")) {
-                        double chance = o.name().equals("S1") ? 0.5 : 0.25;
-                        double thr =
-                                o.name().equals("S1") ? ProbeSuite.s1AdditiveBound(pi) : ProbeSuite.S2_ADDITIVE_BOUND;
+                        double chance = 1.0 / classes(pi).get(o.name());
+                        double thr = thresholdBound(o.name(), pi);
                         result.append(String.format(
                                 Locale.ROOT,
-                                " %1$s_ceiling=%2$.4f %1$s_oracle_probe=%3$.4f %1$s_threshold_bound=%4$.4f"
-                                        + " %1$s_oracle_joint=%5$.4f",
+                                " %1$s_ceiling=%2$.4f %1$s_oracle_probe=%3$.4f",
                                 o.name(),
                                 Math.max(chance, o.linear()),
-                                o.linear(),
-                                thr,
-                                o.linearJoint()));
+                                o.linear()));
+                        // absent where no bound is known (S2 with K2 != 4)
+                        if (!Double.isNaN(thr))
+                            result.append(String.format(Locale.ROOT, " %s_threshold_bound=%.4f", o.name(), thr));
+                        result.append(String.format(Locale.ROOT, " %s_oracle_joint=%.4f", o.name(), o.linearJoint()));
                         if (!Double.isNaN(o.mlp()))
                             result.append(String.format(Locale.ROOT, " %s_oracle_mlp=%.4f", o.name(), o.mlp()));
                         cells.append(result, o.name() + "_mlp", o.name() + "_mlp");
@@ -475,6 +502,22 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         }
     }
 
+    /** Classes of each probe for π (K1 = its length) and this command's K2. */
+    private java.util.Map<String, Integer> classes(int[] pi) {
+        java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        for (ProbeSuite.Probe p : ProbeSuite.probes(pi, s2Values)) m.put(p.name(), p.classes());
+        return m;
+    }
+
+    /** The threshold bound of a probe: S1's for K1, S2's for K2 = 4 (NaN for other K2), 1 for R and U. */
+    private double thresholdBound(String probe, int[] pi) {
+        return switch (probe) {
+            case "S1" -> ProbeSuite.s1AdditiveBound(pi);
+            case "S2" -> ProbeSuite.s2AdditiveBound(s2Values);
+            default -> 1.0;
+        };
+    }
+
     private void printTable(Cells cells, List<ProbeSuite.OracleRow> oracle, int[] pi) {
         System.out.println(
                 "balanced accuracy on probe-test, mean ± 95% t-interval half-width over seeds;"
@@ -492,21 +535,17 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                 "gain_vs_bar",
                 "mlp",
                 "threshold");
+        java.util.Map<String, Integer> classes = classes(pi);
         for (ProbeSuite.OracleRow o : oracle) {
-            int k = o.name().equals("S1") ? 2 : 4;
+            int k = classes.get(o.name());
             double chance = 1.0 / k;
             Ci lin = cells.ci(o.name()), mlp = cells.ci(o.name() + "_mlp");
             double bar = Math.max(chance, o.linear()); // best additive code under this probe, measured
             Ci gain = new Ci(lin.mean() - bar, lin.halfWidth(), lin.n());
-            double thr =
-                    switch (o.name()) {
-                        case "S1" -> ProbeSuite.s1AdditiveBound(pi);
-                        case "S2" -> ProbeSuite.S2_ADDITIVE_BOUND;
-                        default -> 1.0;
-                    };
+            double thr = thresholdBound(o.name(), pi);
             System.out.printf(
                     Locale.ROOT,
-                    "%-9s %7d  %6.3f  %10.3f  %10s  %10.3f  %-15s  %-15s  %-15s  %9.3f%n",
+                    "%-9s %7d  %6.3f  %10.3f  %10s  %10.3f  %-15s  %-15s  %-15s  %9s%n",
                     o.name(),
                     k,
                     chance,
@@ -516,7 +555,7 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                     lin.format(),
                     gain.format(),
                     mlp.format(),
-                    thr);
+                    Double.isNaN(thr) ? "-" : String.format(Locale.ROOT, "%.3f", thr));
         }
         System.out.println("oracle_add / oracle_mlp: linear / MLP probe on one-hot additive factor codes;"
                 + " oracle_jnt: linear probe on the additive code plus one-hot factor pairs (joint code); threshold:"
@@ -525,8 +564,14 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                 + " can multiply features, so its S is no synergy test: S above chance under the LINEAR probe is.");
         boolean diag = cells.keys().stream().anyMatch(k -> k.startsWith("diag_"));
         if (diag) {
-            System.out.println("diagnostics on MISMATCH probe data (colour != pi(rhythm)), linear probe, 4 classes:"
-                    + " chance 0.25 (image-only rhythm can reach 1/3 by excluding pi^-1(colour))");
+            int k1 = pi.length;
+            System.out.printf(
+                    Locale.ROOT,
+                    "diagnostics on MISMATCH probe data (colour != pi(rhythm)), linear probe, %d classes: chance %.3f"
+                            + " (image-only rhythm can reach 1/%d by excluding pi^-1(colour))%n",
+                    k1,
+                    1.0 / k1,
+                    k1 - 1);
             System.out.printf(Locale.ROOT, "%-8s %-15s %-15s %-15s%n", "factor", "fused", "sensor-only", "image-only");
             for (String f : List.of("rhythm", "colour"))
                 System.out.printf(
@@ -548,7 +593,10 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         }
     }
 
-    /** Rhythm and colour decoded separately on the MISMATCH rows from the fused, sensor-only, image-only vectors. */
+    /**
+     * Rhythm and colour (K1 classes each) decoded separately on the MISMATCH rows from the fused, sensor-only,
+     * image-only vectors.
+     */
     private static void diagnostics(
             ProbeSuite.Sets sets, float[][][] etr, float[][][] ete, int folds, long seed, Cells cells, int i) {
         int[] rtr = mismatch(sets.probeTrain()), rte = mismatch(sets.probeTest());
@@ -565,7 +613,9 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
             for (int n = 0; n < names.length; n++) {
                 float[][] xtr = rows(etr[slot[n]], rtr), xte = rows(ete[slot[n]], rte);
                 cells.put(
-                        "diag_" + f + "_" + names[n], i, ProbeSuite.linear(xtr, ytr, groups, xte, yte, 4, folds, seed));
+                        "diag_" + f + "_" + names[n],
+                        i,
+                        ProbeSuite.linear(xtr, ytr, groups, xte, yte, sets.s1Values(), folds, seed));
             }
         }
     }
@@ -592,7 +642,9 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                         "--sensor-noise",
                         "--pixel-noise",
                         "--segment-ticks",
-                        "--probe-segment-ticks")
+                        "--probe-segment-ticks",
+                        "--s1-values",
+                        "--s2-values")
                 .add(
                         "Training",
                         "--epochs",
@@ -611,7 +663,9 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                         "--saturation",
                         "--hue",
                         "--jitter-p",
-                        "--grayscale-p")
+                        "--grayscale-p",
+                        "--sensor-drop-p",
+                        "--modality-dropout-p")
                 .add("Model", "--comm-full-weight", "--d", "--fusion-layers");
     }
 

@@ -1,0 +1,54 @@
+package io.braid.trainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.braid.producers.sim.Rendering;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** `eval`'s synergy cardinality options: defaults 4, out-of-range values exit 2 before any work, with the reason. */
+class EvalCommandTest {
+    /** Exit code and stderr of `eval` with these arguments (validation fails before anything is trained). */
+    static Object[] run(String... args) {
+        StringWriter err = new StringWriter();
+        int rc = new CommandLine(new EvalCommand()).setErr(new PrintWriter(err)).execute(args);
+        return new Object[] {rc, err.toString()};
+    }
+
+    @Test
+    void cardinalitiesDefaultToFour() {
+        EvalCommand c = new EvalCommand();
+        new CommandLine(c).parseArgs();
+        assertEquals(4, c.s1Values);
+        assertEquals(4, c.s2Values);
+        new CommandLine(c).parseArgs("--s1-values", "6", "--s2-values", "3");
+        assertEquals(6, c.s1Values);
+        assertEquals(3, c.s2Values);
+    }
+
+    @Test
+    void cardinalitiesOutsideTwoToEightExitTwo() {
+        for (String[] args :
+                new String[][] {{"--s1-values", "1"}, {"--s1-values", "9"}, {"--s2-values", "1"}, {"--s2-values", "9"}
+                }) {
+            Object[] r = run(args);
+            assertEquals(2, r[0], String.join(" ", args));
+            assertTrue(((String) r[1]).contains("must be in 2..8"), (String) r[1]);
+        }
+    }
+
+    /** K2 above the tokenizer's zone words is refused with the missing words named (tokenizer v1: K2 <= 4). */
+    @Test
+    void k2BeyondTheVocabularyExitsTwoNamingTheMissingZoneWords() {
+        for (int k2 = 5; k2 <= 8; k2++) {
+            var missing = Rendering.zoneWordsMissingFromVocabulary(k2);
+            if (missing.isEmpty()) continue; // the vocabulary holds them: K2 is usable
+            Object[] r = run("--s2-values", String.valueOf(k2));
+            assertEquals(2, r[0]);
+            assertTrue(((String) r[1]).contains(missing.get(0)), (String) r[1]);
+        }
+    }
+}
