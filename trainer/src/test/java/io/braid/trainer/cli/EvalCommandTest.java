@@ -9,7 +9,10 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** `eval`'s synergy cardinality options: defaults 4, out-of-range values exit 2 before any work, with the reason. */
+/**
+ * `eval`'s benchmark and augmentation options: synergy cardinalities default to 4, the augmentation knobs reach the
+ * pre-training views' parameters, out-of-range values exit 2 before any work, with the reason.
+ */
 class EvalCommandTest {
     /** Exit code and stderr of `eval` with these arguments (validation fails before anything is trained). */
     static Object[] run(String... args) {
@@ -49,6 +52,28 @@ class EvalCommandTest {
             Object[] r = run("--s2-values", String.valueOf(k2));
             assertEquals(2, r[0]);
             assertTrue(((String) r[1]).contains(missing.get(0)), (String) r[1]);
+        }
+    }
+
+    @Test
+    void augmentationOptionsReachTheViewsAndTheDefaultsAreTheSection67Ones() {
+        EvalCommand c = new EvalCommand();
+        new CommandLine(c).parseArgs();
+        assertEquals(io.braid.augment.AugmentationParams.DEFAULTS, c.augmentation());
+        new CommandLine(c).parseArgs("--sensor-drop-p", "0", "--modality-dropout-p", "0.3", "--hue", "0.02");
+        var a = c.augmentation();
+        assertEquals(0.0, a.sensorDropP());
+        assertEquals(0.3, a.modalityDropoutP());
+        assertEquals(0.02, a.hue());
+        assertEquals(io.braid.augment.AugmentationParams.DEFAULTS.blurP(), a.blurP());
+    }
+
+    @Test
+    void probabilitiesOutsideTheirRangeExitTwo() {
+        for (String[] args : new String[][] {{"--sensor-drop-p", "1.5"}, {"--modality-dropout-p", "1"}}) {
+            Object[] r = run(args);
+            assertEquals(2, r[0], String.join(" ", args));
+            assertTrue(((String) r[1]).contains("--sensor-drop-p must be in [0,1]"), (String) r[1]);
         }
     }
 }
