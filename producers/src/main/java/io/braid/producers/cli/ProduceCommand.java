@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
             "",
             "Simulates robots (notes/methods.md §6) and produces their sensor chunks, camera frames, text lines and",
             "segment labels to Kafka with registered Avro schemas (Confluent wire format), key = robot id.",
-            "Prints a rate line every few seconds on stderr and the counts per topic at the end."
+            "Prints a rate line every few seconds on stderr and, at the end, the counts per topic and a line",
+            "'benchmark p_bias=... color_rule=... sensor_noise=... pixel_noise=... segment_ticks=MIN-MAX'."
         })
 public final class ProduceCommand implements Callable<Integer>, HelpSections.Declared {
     @CommandLine.Spec
@@ -215,6 +216,7 @@ public final class ProduceCommand implements Callable<Integer>, HelpSections.Dec
         if (st.late() > 0) faults.append(" late=").append(st.late());
         if (st.outOfOrder() > 0) faults.append(" out_of_order=").append(st.outOfOrder());
         out.println("segments=" + st.segments() + (faults.length() == 0 ? " faults=none" : faults.toString()));
+        out.println("benchmark " + o.benchmarkConfig());
         out.flush();
     }
 }

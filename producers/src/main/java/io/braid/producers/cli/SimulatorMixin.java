@@ -94,6 +94,30 @@ public final class SimulatorMixin implements HelpSections.Declared {
     DatasetSpec.ColorRule colorRule;
 
     @Option(
+            names = "--segment-ticks",
+            defaultValue = "8-24",
+            converter = TickRange.Converter.class,
+            description = "Segment length range in ticks, MIN-MAX with 1 <= MIN <= MAX (or N for N-N): each segment"
+                    + " lasts a uniform MIN..MAX ticks (methods §6.2). Default: ${DEFAULT-VALUE}.")
+    TickRange segmentTicks;
+
+    @Option(
+            names = "--sensor-noise",
+            defaultValue = "0.25",
+            description =
+                    "Std of the Gaussian noise on every raw sensor sample (methods §6.4). Default: ${DEFAULT-VALUE}.")
+    double sensorNoise;
+
+    @Option(
+            names = "--pixel-noise",
+            defaultValue = "0.03",
+            description = "Std of the Gaussian noise of the grey (0.5) image background (methods §6.4)."
+                    + " Default: ${DEFAULT-VALUE}. The factor cardinalities are not simulator options: every factor"
+                    + " has 4 values here, since robot.labels documents factors as 0..3 and the trainer's version"
+                    + " probes accept 4-entry colour maps only; eval's --s1-values / --s2-values are eval-only.")
+    double pixelNoise;
+
+    @Option(
             names = "--jitter",
             defaultValue = "0ms",
             converter = DurationConverter.class,
@@ -194,6 +218,9 @@ public final class SimulatorMixin implements HelpSections.Declared {
                 .frameEncoding(frameEncoding)
                 .pBias(pBias)
                 .colorRule(colorRule)
+                .segmentTicks(segmentTicks.min(), segmentTicks.max())
+                .sensorNoise(sensorNoise)
+                .pixelNoise(pixelNoise)
                 .jitterMs(jitter.toMillis())
                 .clockSkewMs(clockSkew.toMillis())
                 .outOfOrderFraction(outOfOrder)
@@ -234,7 +261,10 @@ public final class SimulatorMixin implements HelpSections.Declared {
                         "--tick",
                         "--frame-encoding",
                         "--p-bias",
-                        "--color-rule")
+                        "--color-rule",
+                        "--segment-ticks",
+                        "--sensor-noise",
+                        "--pixel-noise")
                 .add(
                         "Faults",
                         "--jitter",

@@ -43,11 +43,9 @@ public record DatasetSpec(
         Rendering.checkCardinalities(s1Values, s2Values);
         Rendering.checkColorMap(colorMap, s1Values);
         if (colorRule == null) throw new IllegalArgumentException("colorRule is required");
-        if (minSegmentTicks < 1 || maxSegmentTicks < minSegmentTicks)
-            throw new IllegalArgumentException(
-                    "segment ticks must satisfy 1 <= min <= max, got " + minSegmentTicks + ".." + maxSegmentTicks);
-        if (!(sensorNoise >= 0) || !(pixelNoise >= 0))
-            throw new IllegalArgumentException("noise levels must be >= 0, got " + sensorNoise + ", " + pixelNoise);
+        Rendering.checkSegmentTicks(minSegmentTicks, maxSegmentTicks);
+        Rendering.checkNoise("sensor noise", sensorNoise);
+        Rendering.checkNoise("pixel noise", pixelNoise);
         colorMap = colorMap.clone();
     }
 

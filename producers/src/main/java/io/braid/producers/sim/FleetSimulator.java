@@ -57,7 +57,8 @@ public final class FleetSimulator {
 
     public FleetSimulator(SimulatorOptions options) {
         this.o = options.copy().validate();
-        this.sampler = new SegmentSampler(o.pBias(), o.colorMap(), o.colorRule());
+        this.sampler =
+                new SegmentSampler(o.pBias(), o.colorMap(), o.colorRule(), o.minSegmentTicks(), o.maxSegmentTicks());
         this.colorMapList = o.colorMap();
         this.ticks = o.ticks();
         this.tickMs = o.tickMs();
@@ -250,8 +251,7 @@ public final class FleetSimulator {
                 Placed q = locate(t, tau, localTick);
                 if (p == null) p = q;
                 for (int ch = 0; ch < SensorModel.CHANNELS; ch++) {
-                    double v = SensorModel.clean(q.segment, localTick[0], tau[0], ch)
-                            + Rendering.SENSOR_NOISE_STD * sensorNoise.nextGaussian();
+                    double v = SensorModel.noisy(q.segment, localTick[0], tau[0], ch, sensorNoise, o.sensorNoise());
                     values[i * SensorModel.CHANNELS + ch] = (float) v;
                 }
             }
@@ -286,7 +286,7 @@ public final class FleetSimulator {
             Placed p = locate(nominal, tau, localTick);
             // rendered into a fresh array: a raw frame is the record's data as is (no copy)
             byte[] frame = new byte[ImageRenderer.BYTES];
-            ImageRenderer.render(p.segment, localTick[0], pixelNoise, frame);
+            ImageRenderer.render(p.segment, localTick[0], pixelNoise, o.pixelNoise(), frame);
             long seq = frameSeq++;
             Faults f = faults(SimStream.VISION, nominal);
             if (f == null) return;

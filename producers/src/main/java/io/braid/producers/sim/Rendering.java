@@ -77,6 +77,18 @@ public final class Rendering {
     public static final int MIN_SEGMENT_TICKS = 8;
     public static final int MAX_SEGMENT_TICKS = 24;
 
+    /** Throws unless segment lengths of {@code min..max} ticks make sense: 1 <= min <= max. */
+    public static void checkSegmentTicks(int min, int max) {
+        if (min < 1 || max < min)
+            throw new IllegalArgumentException("segment ticks must satisfy 1 <= min <= max, got " + min + ".." + max);
+    }
+
+    /** Throws unless the noise std {@code std} is finite and >= 0 ({@code what} names it in the message). */
+    public static void checkNoise(String what, double std) {
+        if (!(std >= 0) || Double.isInfinite(std))
+            throw new IllegalArgumentException(what + " must be finite and >= 0, got " + std);
+    }
+
     /** The stored bijection π: rhythm -> colour used by default (4 values). */
     public static int[] defaultColorMap() {
         return new int[] {2, 0, 3, 1};

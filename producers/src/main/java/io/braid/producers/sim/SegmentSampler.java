@@ -35,9 +35,7 @@ public final class SegmentSampler {
         Rendering.checkSynergyValues("K2", s2Values);
         this.s1Values = s1Values;
         this.s2Values = s2Values;
-        if (minTicks < 1 || maxTicks < minTicks)
-            throw new IllegalArgumentException(
-                    "segment ticks must satisfy 1 <= min <= max, got " + minTicks + ".." + maxTicks);
+        Rendering.checkSegmentTicks(minTicks, maxTicks);
         this.minTicks = minTicks;
         this.maxTicks = maxTicks;
         if (!(pBias >= 0 && pBias <= 1)) throw new IllegalArgumentException("pBias must be in [0,1], got " + pBias);

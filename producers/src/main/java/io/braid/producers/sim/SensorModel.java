@@ -1,5 +1,7 @@
 package io.braid.producers.sim;
 
+import java.util.SplittableRandom;
+
 /**
  * The sensor rendering of notes/methods.md §6.4 as a function of time within a tick: {@code tau} in [0,1) is the
  * fraction of the tick elapsed, {@code tick} the tick index within the segment (phases advance per tick). Sampling at
@@ -69,6 +71,15 @@ public final class SensorModel {
 
     public static double clean(Segment s, int tick, double tau, int ch) {
         return clean(s.factors(), s.phase0(), s.phase2(), tick, tau, ch);
+    }
+
+    /**
+     * The raw (not standardised) value of channel {@code ch} as the benchmark samples it: {@link #clean} plus Gaussian
+     * noise of std {@code noiseStd} (§6.4 default {@link Rendering#SENSOR_NOISE_STD}), one draw from {@code noise} per
+     * call whatever the std, so the draws of a stream do not depend on the noise level.
+     */
+    public static double noisy(Segment s, int tick, double tau, int ch, SplittableRandom noise, double noiseStd) {
+        return clean(s, tick, tau, ch) + noiseStd * noise.nextGaussian();
     }
 
     static double profile(int prof, double tau) {

@@ -81,8 +81,8 @@ public final class SimulatedDataset {
         for (int j = 0; j < SENSOR_STEPS; j++) {
             double tau = j / (double) SENSOR_STEPS;
             for (int ch = 0; ch < SENSOR_CHANNELS; ch++) {
-                double raw = SensorModel.clean(s, k, tau, ch) + noiseStd * noise.nextGaussian();
-                w[j * SENSOR_CHANNELS + ch] = SensorModel.standardise(raw, ch);
+                w[j * SENSOR_CHANNELS + ch] =
+                        SensorModel.standardise(SensorModel.noisy(s, k, tau, ch, noise, noiseStd), ch);
             }
         }
         return w;

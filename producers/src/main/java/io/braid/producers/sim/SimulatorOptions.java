@@ -30,6 +30,10 @@ public final class SimulatorOptions {
     private double pBias = 1.0;
     private int[] colorMap = Rendering.defaultColorMap();
     private DatasetSpec.ColorRule colorRule = DatasetSpec.ColorRule.BIASED;
+    private int minSegmentTicks = Rendering.MIN_SEGMENT_TICKS;
+    private int maxSegmentTicks = Rendering.MAX_SEGMENT_TICKS;
+    private double sensorNoise = Rendering.SENSOR_NOISE_STD;
+    private double pixelNoise = Rendering.BACKGROUND_NOISE_STD;
     private long jitterMs = 0;
     private double outOfOrderFraction = 0;
     private long maxOutOfOrderMs = 500;
@@ -59,6 +63,10 @@ public final class SimulatorOptions {
         o.pBias = pBias;
         o.colorMap = colorMap.clone();
         o.colorRule = colorRule;
+        o.minSegmentTicks = minSegmentTicks;
+        o.maxSegmentTicks = maxSegmentTicks;
+        o.sensorNoise = sensorNoise;
+        o.pixelNoise = pixelNoise;
         o.jitterMs = jitterMs;
         o.outOfOrderFraction = outOfOrderFraction;
         o.maxOutOfOrderMs = maxOutOfOrderMs;
@@ -104,11 +112,10 @@ public final class SimulatorOptions {
         if (clockSkewMs < 0) p.add("clock skew must be >= 0 ms, got " + clockSkewMs);
         if (malformedFraction > 0 && malformations.isEmpty()) p.add("malformed fraction > 0 needs at least one kind");
         if (frameEncoding == FrameEncoding.JPEG) p.add("frame encoding must be RAW_U8 or PNG (JPEG would blur labels)");
-        try {
-            Rendering.checkColorMap(colorMap);
-        } catch (IllegalArgumentException e) {
-            p.add(e.getMessage());
-        }
+        check(p, () -> Rendering.checkColorMap(colorMap));
+        check(p, () -> Rendering.checkSegmentTicks(minSegmentTicks, maxSegmentTicks));
+        check(p, () -> Rendering.checkNoise("sensor noise", sensorNoise));
+        check(p, () -> Rendering.checkNoise("pixel noise", pixelNoise));
         return p;
     }
 
@@ -116,6 +123,14 @@ public final class SimulatorOptions {
         List<String> p = problems();
         if (!p.isEmpty()) throw new IllegalArgumentException(String.join("; ", p));
         return this;
+    }
+
+    private static void check(List<String> p, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            p.add(e.getMessage());
+        }
     }
 
     private static void positive(List<String> p, String name, double v) {
@@ -278,6 +293,53 @@ public final class SimulatorOptions {
     public SimulatorOptions colorRule(DatasetSpec.ColorRule v) {
         colorRule = v;
         return this;
+    }
+
+    public int minSegmentTicks() {
+        return minSegmentTicks;
+    }
+
+    public int maxSegmentTicks() {
+        return maxSegmentTicks;
+    }
+
+    /** Segment lengths uniform in {@code min..max} ticks (§6.2 default 8..24). */
+    public SimulatorOptions segmentTicks(int min, int max) {
+        minSegmentTicks = min;
+        maxSegmentTicks = max;
+        return this;
+    }
+
+    public double sensorNoise() {
+        return sensorNoise;
+    }
+
+    /**
+     * Std of the Gaussian noise added to every raw sensor sample (§6.4 default 0.25). The trainer's fixed
+     * standardisation statistics include the default noise, whatever this is (see {@link SensorModel}).
+     */
+    public SimulatorOptions sensorNoise(double v) {
+        sensorNoise = v;
+        return this;
+    }
+
+    public double pixelNoise() {
+        return pixelNoise;
+    }
+
+    /** Std of the Gaussian noise of the image background, around grey 0.5 (§6.4 default 0.03). */
+    public SimulatorOptions pixelNoise(double v) {
+        pixelNoise = v;
+        return this;
+    }
+
+    /**
+     * The benchmark's knobs as key=value pairs, keys as in eval's CONFIG line, for summaries: {@code p_bias=1.0
+     * color_rule=BIASED sensor_noise=0.25 pixel_noise=0.03 segment_ticks=8-24} with the defaults.
+     */
+    public String benchmarkConfig() {
+        return "p_bias=" + pBias + " color_rule=" + colorRule + " sensor_noise=" + sensorNoise + " pixel_noise="
+                + pixelNoise + " segment_ticks=" + minSegmentTicks + "-" + maxSegmentTicks;
     }
 
     public long jitterMs() {

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.braid.cli.support.Durations;
+import io.braid.producers.ProduceRunner;
+import io.braid.producers.sim.SimulatorOptions;
+import io.braid.producers.sim.SimulatorStats;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +52,13 @@ class CliOptionsTest {
                 "--frame-encoding=GIF|GIF",
                 "--schema-registry-url=localhost:8081|--schema-registry-url must start with",
                 "--partitions=0|--partitions must be >= 1",
+                "--segment-ticks=0-2|segment ticks must satisfy 1 <= min <= max, got 0..2",
+                "--segment-ticks=5-4|segment ticks must satisfy 1 <= min <= max, got 5..4",
+                "--segment-ticks=long|'long' is not a tick range: use MIN-MAX",
+                "--segment-ticks=1-|Invalid value for option '--segment-ticks'",
+                "--sensor-noise=-0.1|sensor noise must be finite and >= 0",
+                "--pixel-noise=NaN|pixel noise must be finite and >= 0",
+                "--pixel-noise=Infinity|pixel noise must be finite and >= 0",
                 "--no-such-option|Unknown option"
             })
     void produceRefusesNonsense(String caseText) {
@@ -74,6 +85,48 @@ class CliOptionsTest {
         Run missing = run(new ReplayCommand(), OFFLINE, "/no/such/recording.avro");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no such recording"), missing.err());
+    }
+
+    @Test
+    void benchmarkKnobsReachTheSimulatorAndItsSummary() {
+        ProduceCommand c = new ProduceCommand();
+        new CommandLine(c).parseArgs(OFFLINE);
+        SimulatorOptions defaults = c.validated();
+        assertEquals(8, defaults.minSegmentTicks());
+        assertEquals(24, defaults.maxSegmentTicks());
+        assertEquals(0.25, defaults.sensorNoise());
+        assertEquals(0.03, defaults.pixelNoise());
+
+        c = new ProduceCommand();
+        new CommandLine(c)
+                .parseArgs(
+                        OFFLINE,
+                        "--segment-ticks=1-2",
+                        "--sensor-noise=0",
+                        "--pixel-noise",
+                        "0.1",
+                        "--p-bias=0.75",
+                        "--color-rule=MISMATCH");
+        SimulatorOptions o = c.validated();
+        assertEquals(1, o.minSegmentTicks());
+        assertEquals(2, o.maxSegmentTicks());
+        assertEquals(0.0, o.sensorNoise());
+        assertEquals(0.1, o.pixelNoise());
+        c = new ProduceCommand();
+        new CommandLine(c).parseArgs(OFFLINE, "--segment-ticks=3");
+        assertEquals(3, c.validated().minSegmentTicks());
+        assertEquals(3, c.validated().maxSegmentTicks());
+
+        StringWriter out = new StringWriter();
+        ProduceCommand.printSummary(
+                new PrintWriter(out),
+                o,
+                new ProduceRunner.Result(Map.of(), Map.of(), 0, null, new SimulatorStats(), 1.0));
+        assertTrue(
+                out.toString()
+                        .contains("benchmark p_bias=0.75 color_rule=MISMATCH sensor_noise=0.0 pixel_noise=0.1"
+                                + " segment_ticks=1-2"),
+                out.toString());
     }
 
     @Test

@@ -83,6 +83,10 @@ class ProduceCommandIT {
             assertEquals(0, code, sw.toString());
             String printed = sw.toString();
             assertTrue(printed.contains("robot.sensor") && printed.contains("360"), printed);
+            assertTrue(
+                    printed.contains("benchmark p_bias=1.0 color_rule=BIASED sensor_noise=0.25 pixel_noise=0.03"
+                            + " segment_ticks=8-24"),
+                    printed);
 
             Map<String, Object> serde =
                     Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry.url(), SerdeConfig.SPECIFIC_AVRO_READER, "true");

@@ -259,12 +259,11 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
     }
 
     static int[] range(picocli.CommandLine cmd, String name, String v) {
-        String[] p = v.split("-", 2);
         try {
-            int a = Integer.parseInt(p[0].trim()), b = p.length == 1 ? a : Integer.parseInt(p[1].trim());
-            if (a < 1 || b < a) throw new NumberFormatException();
-            return new int[] {a, b};
-        } catch (NumberFormatException e) {
+            io.braid.producers.cli.TickRange r = io.braid.producers.cli.TickRange.parse(v);
+            if (r.min() < 1 || r.max() < r.min()) throw new IllegalArgumentException();
+            return new int[] {r.min(), r.max()};
+        } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(cmd, name + " must be MIN-MAX with 1 <= MIN <= MAX");
         }
     }
