@@ -23,7 +23,12 @@ class OracleProbeTest {
     record Data(SegmentFactors[] f, long[] group) {}
 
     static Data segments(int segments, long seed) {
-        SegmentFactors[] per = ProbeSuite.oracleFactors(PI, segments, seed);
+        return segments(PI, 4, segments, seed);
+    }
+
+    /** The same with π of any K1 and K2 drifts / zones. */
+    static Data segments(int[] pi, int s2Values, int segments, long seed) {
+        SegmentFactors[] per = ProbeSuite.oracleFactors(pi, s2Values, segments, seed);
         SplittableRandom r = new SplittableRandom(seed ^ 0x5EED);
         List<SegmentFactors> f = new ArrayList<>();
         List<Long> g = new ArrayList<>();

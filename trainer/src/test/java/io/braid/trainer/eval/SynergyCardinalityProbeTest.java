@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.braid.producers.sim.Rendering;
 import io.braid.producers.sim.SegmentFactors;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -18,22 +17,6 @@ import org.junit.jupiter.api.Test;
 class SynergyCardinalityProbeTest {
     static final int[] PI = Rendering.defaultColorMap();
 
-    /** Rows of short segments (1..4 ticks) of i.i.d. probe-distribution factors with K2 drifts / zones. */
-    static OracleProbeTest.Data segments(int[] pi, int s2Values, int segments, long seed) {
-        SegmentFactors[] per = ProbeSuite.oracleFactors(pi, s2Values, segments, seed);
-        SplittableRandom r = new SplittableRandom(seed ^ 0x5EED);
-        List<SegmentFactors> f = new ArrayList<>();
-        List<Long> g = new ArrayList<>();
-        for (int s = 0; s < segments; s++)
-            for (int k = 1 + r.nextInt(4); k > 0; k--) {
-                f.add(per[s]);
-                g.add((long) s);
-            }
-        return new OracleProbeTest.Data(
-                f.toArray(SegmentFactors[]::new),
-                g.stream().mapToLong(Long::longValue).toArray());
-    }
-
     /** S2 = (drift + zone) mod 6: the additive code's linear probe stays near chance 1/6, the joint code far above. */
     @Test
     void s2WithSixClassesIsAtChanceOnTheAdditiveCodeAndFarAboveOnTheJointOne() {
@@ -44,7 +27,8 @@ class SynergyCardinalityProbeTest {
         double[] add = new double[seeds], joint = new double[seeds];
         for (int i = 0; i < seeds; i++) {
             SeedPlan plan = SeedPlan.of(11, i);
-            OracleProbeTest.Data tr = segments(PI, 6, 600, plan.data()), te = segments(PI, 6, 600, plan.data() + 1);
+            OracleProbeTest.Data tr = OracleProbeTest.segments(PI, 6, 600, plan.data()),
+                    te = OracleProbeTest.segments(PI, 6, 600, plan.data() + 1);
             for (SegmentFactors f : tr.f()) assertEquals((f.drift() + f.zone()) % 6, f.s2Label());
             int[] ytr = ProbeSuite.labels(tr.f(), p.label()), yte = ProbeSuite.labels(te.f(), p.label());
             float[][] atr = OracleProbeTest.noisy(ProbeSuite.oracle(tr.f()), plan.init()),
@@ -70,7 +54,8 @@ class SynergyCardinalityProbeTest {
         assertEquals("S1", p.name());
         assertEquals(2, p.classes());
         SeedPlan plan = SeedPlan.of(13, 0);
-        OracleProbeTest.Data tr = segments(pi6, 4, 600, plan.data()), te = segments(pi6, 4, 600, plan.data() + 1);
+        OracleProbeTest.Data tr = OracleProbeTest.segments(pi6, 4, 600, plan.data()),
+                te = OracleProbeTest.segments(pi6, 4, 600, plan.data() + 1);
         int[] ytr = ProbeSuite.labels(tr.f(), p.label()), yte = ProbeSuite.labels(te.f(), p.label());
         int positives = 0;
         for (int y : ytr) positives += y;
