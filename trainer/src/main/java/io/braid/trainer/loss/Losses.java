@@ -21,7 +21,7 @@ public final class Losses {
 
     /** v / max(||v||_2, 1e-12) over the last axis. */
     public static NDArray l2normalize(NDArray v) {
-        return v.div(v.norm(new int[] {-1}, true).maximum(1e-12f));
+        return v.div(Nn.atLeast(v.norm(new int[] {-1}, true), 1e-12f));
     }
 
     /**
@@ -42,12 +42,12 @@ public final class Losses {
         long n = a.getShape().get(1);
         a = l2normalize(a);
         b = l2normalize(b);
-        float inv = (float) (1.0 / tau);
+        NDArray inv = Nn.scalar(a, (float) (1.0 / tau));
         NDArray ab = Nn.matMul(a, b.transpose(0, 2, 1)).mul(inv);
         NDArray eye = eye(a, n);
-        NDArray selfMask = eye.mul(1e8f);
+        NDArray selfMask = eye.mul(Nn.scalar(eye, 1e8f));
         if (falseNegatives != null) {
-            NDArray fn = falseNegatives.mul(1e8f);
+            NDArray fn = falseNegatives.mul(Nn.scalar(falseNegatives, 1e8f));
             ab = ab.sub(fn);
             selfMask = selfMask.add(fn);
         }
@@ -59,7 +59,7 @@ public final class Losses {
         NDArray logp = s.logSoftmax(2).mul(eye(a, 2 * n)).sum(new int[] {2}); // (G, 2N)
         if (weights == null) return logp.mean(new int[] {1}).neg();
         NDArray w = weights.concat(weights, 1);
-        return logp.mul(w).sum(new int[] {1}).neg().div(w.sum(new int[] {1}).maximum(1e-6f));
+        return logp.mul(w).sum(new int[] {1}).neg().div(Nn.atLeast(w.sum(new int[] {1}), 1e-6f));
     }
 
     /** NT-Xent of one pair of (N, D) matrices, a scalar. */
@@ -92,7 +92,7 @@ public final class Losses {
         NDArray nce = ntXent(a, b, w, falseNegatives, tau); // (2K-1)
         NDArray terms = nce.get(uni)
                 .add(nce.get(new NDIndex("{}:{}", k - 1, 2 * k - 2)))
-                .mul(0.5f)
+                .mul(Nn.scalar(a, 0.5f))
                 .concat(nce.get(new NDIndex("{}:", 2 * k - 2)));
         return terms.concat(terms.mean().reshape(1));
     }
@@ -104,20 +104,24 @@ public final class Losses {
     public static NDArray bn0(NDArray z, NDArray w) {
         if (w == null) {
             NDArray c = z.sub(z.mean(new int[] {1}, true));
-            return c.div(c.square().mean(new int[] {1}, true).add(1e-5f).sqrt());
+            return c.div(c.square()
+                    .mean(new int[] {1}, true)
+                    .add(Nn.scalar(c, 1e-5f))
+                    .sqrt());
         }
-        NDArray sw = w.sum(new int[] {1}, true).maximum(1e-6f);
+        NDArray sw = Nn.atLeast(w.sum(new int[] {1}, true), 1e-6f);
         NDArray c = z.sub(z.mul(w).sum(new int[] {1}, true).div(sw));
         NDArray var = c.square().mul(w).sum(new int[] {1}, true).div(sw);
-        return c.div(var.add(1e-5f).sqrt());
+        return c.div(var.add(Nn.scalar(var, 1e-5f)).sqrt());
     }
 
     /** Cross-correlation C = BN0(a)ᵀ·diag(w)·BN0(b) / Σw, batched: (G, K, K). */
     public static NDArray crossCorrelation(NDArray a, NDArray b, NDArray w) {
         NDArray na = bn0(a, w), nb = bn0(b, w);
         if (w == null)
-            return Nn.matMul(na.transpose(0, 2, 1), nb).div((float) a.getShape().get(1));
-        NDArray sw = w.sum(new int[] {1}, true).maximum(1e-6f); // (G,1,1)
+            return Nn.matMul(na.transpose(0, 2, 1), nb)
+                    .div(Nn.scalar(na, a.getShape().get(1)));
+        NDArray sw = Nn.atLeast(w.sum(new int[] {1}, true), 1e-6f); // (G,1,1)
         return Nn.matMul(na.mul(w).transpose(0, 2, 1), nb).div(sw);
     }
 
@@ -126,9 +130,9 @@ public final class Losses {
         NDArray diag = c.mul(eye(c, c.getShape().get(1))).sum(new int[] {2}); // (G, K)
         NDArray on = unique
                 ? diag.square().sum(new int[] {1})
-                : diag.sub(1f).square().sum(new int[] {1});
+                : diag.sub(Nn.scalar(diag, 1f)).square().sum(new int[] {1});
         NDArray off = c.square().sum(new int[] {1, 2}).sub(diag.square().sum(new int[] {1}));
-        return on.add(off.mul((float) lambda));
+        return on.add(off.mul(Nn.scalar(off, (float) lambda)));
     }
 
     /**
@@ -167,7 +171,8 @@ public final class Losses {
         NDArray cross = c.get(new NDIndex("{}:", m));
         NDArray com = barlow(cross.get(new NDIndex(":, 0:{}, 0:{}", kc, kc)), lambda, false);
         NDArray uni = barlow(cross.get(new NDIndex(":, {}:, {}:", kc, kc)), lambda, true);
-        NDArray total = intra.sum().add(com.add(uni).sum().mul(0.5f)).div((float) (m + pairs));
+        NDArray total =
+                intra.sum().add(com.add(uni).sum().mul(Nn.scalar(com, 0.5f))).div(Nn.scalar(com, m + pairs));
         NDArray parts = com.stack(uni, 1).reshape(2L * pairs);
         return total.reshape(1).concat(intra).concat(parts);
     }
@@ -186,18 +191,18 @@ public final class Losses {
             s = l2normalize(s);
             t = l2normalize(t);
         }
-        NDArray logits = Nn.matMul(s, t.transpose()).div((float) tau);
+        NDArray logits = Nn.matMul(s, t.transpose()).div(Nn.scalar(s, (float) tau));
         long b = logits.getShape().get(0);
         NDArray logp = logits.logSoftmax(1).mul(eye(logits, b)).sum(new int[] {1});
         if (weights == null) return logp.mean().neg();
-        return logp.mul(weights).sum().neg().div(weights.sum().maximum(1e-6f));
+        return logp.mul(weights).sum().neg().div(Nn.atLeast(weights.sum(), 1e-6f));
     }
 
     /** Class-balanced-free cross-entropy of logits (B, C) with int labels, optional per-row weights. */
     public static NDArray crossEntropy(NDArray logits, NDArray oneHot, NDArray weights) {
         NDArray nll = logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg();
         if (weights == null) return nll.mean();
-        return nll.mul(weights).sum().div(weights.sum().maximum(1e-6f));
+        return nll.mul(weights).sum().div(Nn.atLeast(weights.sum(), 1e-6f));
     }
 
     /** One-hot (B, C) float tensor from int labels. */

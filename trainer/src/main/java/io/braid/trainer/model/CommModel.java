@@ -65,8 +65,8 @@ public final class CommModel extends MultimodalModel {
         long dh = d / heads;
         NDArray h = Nn.layerNorm(x, ps, p + ".ln1");
         NDArray qkv = Nn.linear(h, ps, p + ".qkv"); // (B, L, 3d)
-        NDArray q =
-                qkv.get(new NDIndex(":, 0:1, 0:{}", d)).reshape(b, heads, 1, dh).mul((float) (1.0 / Math.sqrt(dh)));
+        NDArray q = qkv.get(new NDIndex(":, 0:1, 0:{}", d)).reshape(b, heads, 1, dh);
+        q = q.mul(Nn.scalar(q, (float) (1.0 / Math.sqrt(dh))));
         NDArray kv =
                 qkv.get(new NDIndex(":, :, {}:", d)).reshape(b, l, 2, heads, dh).transpose(2, 0, 3, 1, 4);
         NDArray att = Nn.matMul(q, kv.get(0).transpose(0, 1, 3, 2)).add(mask).softmax(-1); // (B, H, 1, L)
@@ -102,8 +102,8 @@ public final class CommModel extends MultimodalModel {
         // (Σ_i L_i + w·L_full) / (M + w), methods.md §2.4 optional per-term weights
         return terms.get(new NDIndex("0:3"))
                 .sum()
-                .add(terms.get(3).mul((float) wf))
-                .div((float) (3 + wf));
+                .add(terms.get(3).mul(Nn.scalar(terms, (float) wf)))
+                .div(Nn.scalar(terms, (float) (3 + wf)));
     }
 
     @Override

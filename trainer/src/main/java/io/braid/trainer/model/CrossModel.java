@@ -60,7 +60,7 @@ public final class CrossModel extends MultimodalModel {
         NDArray both = p == null ? null : p.get(":, 0").mul(p.get(":, 1")); // (3, n): modality in both views
         NDArray intra = Losses.ntXent(NDArrays.stack(v1), NDArrays.stack(v2), both, fn, cfg.tau())
                 .sum()
-                .mul(INTRA_WEIGHT);
+                .mul(Nn.scalar(cross, INTRA_WEIGHT));
         return cross.add(intra);
     }
 

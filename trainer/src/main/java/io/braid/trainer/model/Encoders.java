@@ -71,7 +71,7 @@ public final class Encoders {
         out[0] = tokens[0].mean(new int[] {1}).mul(b.presence(Batch.SENSOR).expandDims(1));
         out[1] = tokens[1].mean(new int[] {1}).mul(b.presence(Batch.IMAGE).expandDims(1));
         NDArray keep = Masks.textKeep(b); // (B, L, 1)
-        NDArray count = keep.sum(new int[] {1}).maximum(1f);
+        NDArray count = Nn.atLeast(keep.sum(new int[] {1}), 1f);
         out[2] = tokens[2].mul(keep).sum(new int[] {1}).div(count);
         return out;
     }

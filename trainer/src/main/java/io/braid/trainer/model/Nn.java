@@ -17,6 +17,22 @@ public final class Nn {
 
     private Nn() {}
 
+    /**
+     * A constant for a differentiable op, owned by {@code like}'s manager (the step's). Never use DJL's scalar
+     * overloads ({@code mul(Number)}, {@code div(Number)}, {@code maximum(Number)}, ...) in the graph: on the CPU they
+     * wrap a temporary direct buffer without copying and close it right after the op, while autograd keeps the scalar
+     * for the backward pass, which then reads freed memory once a GC has run (gradients of 1e8, inf or NaN on a few
+     * percent of training steps; {@code GradientLifetimeTest}).
+     */
+    public static NDArray scalar(NDArray like, float v) {
+        return like.getManager().create(v);
+    }
+
+    /** max(x, floor), the floor a {@link #scalar}. */
+    public static NDArray atLeast(NDArray x, float floor) {
+        return x.maximum(scalar(x, floor));
+    }
+
     public static NDArray linear(NDArray x, ParamStore ps, String prefix) {
         NDArray w = ps.get(prefix + ".weight");
         NDArray b = ps.params().get(prefix + ".bias");
@@ -61,7 +77,7 @@ public final class Nn {
 
     /** u * sigmoid(1.702 u) (CLIP's QuickGELU). */
     public static NDArray quickGelu(NDArray x) {
-        return x.mul(Activation.sigmoid(x.mul(1.702f)));
+        return x.mul(Activation.sigmoid(x.mul(scalar(x, 1.702f))));
     }
 
     /** Batched matmul that also counts FLOPs: (..., n, k) x (..., k, m). */
@@ -81,7 +97,7 @@ public final class Nn {
         NDArray mean = x.mean(new int[] {1}, true);
         NDArray c = x.sub(mean);
         NDArray var = c.square().mean(new int[] {1}, true);
-        NDArray y = c.div(var.add(1e-5f).sqrt());
+        NDArray y = c.div(var.add(scalar(var, 1e-5f)).sqrt());
         if (gamma != null) y = y.mul(gamma).add(beta);
         return y;
     }
@@ -95,7 +111,8 @@ public final class Nn {
         long b = s.get(0), l = s.get(1), d = s.get(2), dh = d / heads;
         NDArray h = layerNorm(x, ps, p + ".ln1");
         NDArray qkv = linear(h, ps, p + ".qkv").reshape(b, l, 3, heads, dh).transpose(2, 0, 3, 1, 4);
-        NDArray q = qkv.get(0).mul((float) (1.0 / Math.sqrt(dh)));
+        NDArray q = qkv.get(0);
+        q = q.mul(scalar(q, (float) (1.0 / Math.sqrt(dh))));
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
         NDArray att = matMul(q, k.transpose(0, 1, 3, 2));
