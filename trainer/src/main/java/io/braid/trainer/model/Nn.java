@@ -22,7 +22,7 @@ public final class Nn {
      * overloads ({@code mul(Number)}, {@code div(Number)}, {@code maximum(Number)}, ...) in the graph: on the CPU they
      * wrap a temporary direct buffer without copying and close it right after the op, while autograd keeps the scalar
      * for the backward pass, which then reads freed memory once a GC has run (gradients of 1e8, inf or NaN on a few
-     * percent of training steps; {@code GradientLifetimeTest}).
+     * percent of training steps; tested in {@code ModelTest}).
      */
     public static NDArray scalar(NDArray like, float v) {
         return like.getManager().create(v);
