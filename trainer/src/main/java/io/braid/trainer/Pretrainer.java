@@ -1,6 +1,5 @@
 package io.braid.trainer;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -9,6 +8,7 @@ import io.braid.trainer.model.AdamW;
 import io.braid.trainer.model.Batch;
 import io.braid.trainer.model.DiMmlModel;
 import io.braid.trainer.model.MultimodalModel;
+import io.braid.trainer.model.ThreadGradients;
 import io.braid.trainer.online.TrainingPairBatches;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -144,7 +144,7 @@ public final class Pretrainer {
         boolean applied;
         try (NDManager step = manager.newSubManager()) {
             Batch.Nd b = host.toNd(step);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector gc = ThreadGradients.open()) {
                 NDArray l = model.loss(b);
                 gc.backward(l);
                 loss = l.getFloat();

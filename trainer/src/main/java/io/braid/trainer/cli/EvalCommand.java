@@ -62,6 +62,13 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
     int seeds;
 
     @Option(
+            names = "--parallel",
+            defaultValue = "1",
+            description = "seeds trained at once, each on its own thread (with --threads 1, up to about the core count"
+                    + " pays: one seed keeps ~1.1 cores busy); results do not depend on it (default: ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Option(
             names = "--no-mlp",
             description = "skip the MLP probe (one hidden layer of 64 ReLU units) beside the linear one")
     boolean noMlp;
@@ -234,6 +241,7 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         if (d < 8 || d % 8 != 0) throw new picocli.CommandLine.ParameterException(cmd, "--d must be a multiple of 8");
         if (fusionLayers < 1) throw new picocli.CommandLine.ParameterException(cmd, "--fusion-layers must be >= 1");
         if (seeds < 1) throw new picocli.CommandLine.ParameterException(cmd, "--seeds must be >= 1");
+        if (parallel < 1) throw new picocli.CommandLine.ParameterException(cmd, "--parallel must be >= 1");
         if (!(pBias >= 0 && pBias <= 1))
             throw new picocli.CommandLine.ParameterException(cmd, "--p-bias must be in [0,1]");
         if (!(sensorNoise >= 0) || !(pixelNoise >= 0))
@@ -337,69 +345,16 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
                 oracle = ProbeSuite.oracleRows(pi, s2Values, nf, 2);
             }
             Cells cells = new Cells(seeds);
+            SeedRun run =
+                    new SeedRun(objective, ep, pre, ptr, pte, nf, bench, oracle, save != null && objs.size() == 1);
+            List<SeedOutcome> outcomes = runSeeds(run, cells);
             double trainSeconds = 0;
             int[] segs = new int[3];
             int featDim = 0;
-            for (int i = 0; i < seeds; i++) {
-                SeedPlan plan = SeedPlan.of(seed, i);
-                System.err.printf(
-                        "%s seed %d/%d: data %d, init %d, augmentation %d%n",
-                        objective, i + 1, seeds, plan.data(), plan.init(), plan.augmentation());
-                ProbeSuite.Sets sets = ProbeSuite.generate(plan.data(), pre, ptr, pte, bench);
-                segs[0] += sets.pretrain().segments();
-                segs[1] += sets.probeTrain().segments();
-                segs[2] += sets.probeTest().segments();
-                ModelConfig cfg = ModelConfig.defaults(
-                                objective.id(), Tokenizer.defaultTokenizer().vocabularySize(), plan.init())
-                        .withComm(d, fusionLayers, commFullWeight);
-                AugmentationParams aug = augmentation();
-                long t0 = System.nanoTime();
-                try (NDManager manager = NDManager.newBaseManager();
-                        MultimodalModel model = MultimodalModel.create(cfg, manager)) {
-                    ProgressLine bar = ProgressLine.stderr(Duration.ofSeconds(5));
-                    Pretrainer trainer = new Pretrainer(
-                            model,
-                            manager,
-                            new Pretrainer.Options(
-                                    ep, batch, lr, wd, plan.augmentation(), Math.max(1, ep / 4), clipNorm));
-                    Windows pw = sets.pretrain().augmentation(aug).viewSeed(plan.augmentation());
-                    trainer.train(
-                            pw,
-                            objective == Objective.DIMML ? k -> taskC(pw.factors[k]) : null,
-                            (phase, e, epochsN, st, steps, loss) -> bar.progress(
-                                    phase,
-                                    (e + (st + 1.0) / steps) / epochsN,
-                                    String.format(Locale.ROOT, "epoch %d/%d loss %.4f", e + 1, epochsN, loss)));
-                    bar.finish();
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    trainSeconds += secs;
-                    System.err.printf("trained in %.0f s%n", secs);
-                    if (save != null && i == 0 && objs.size() == 1) {
-                        ModelStore.save(model, save);
-                        System.err.println("saved to " + save);
-                    }
-                    if (model instanceof DiMmlModel di) {
-                        double[] acc = diMml(di, manager, sets);
-                        for (int k = 0; k < DIMML_KEYS.length; k++) cells.put(DIMML_KEYS[k], i, acc[k]);
-                        continue;
-                    }
-                    System.err.println("extracting features and fitting probes ...");
-                    float[][][] etr = Features.embeddings(model, manager, sets.probeTrain());
-                    float[][][] ete = Features.embeddings(model, manager, sets.probeTest());
-                    featDim = etr[0][0].length;
-                    for (ProbeSuite.Row r : ProbeSuite.run(sets, etr[0], ete[0], oracle, nf, 2, !noMlp, plan.data())) {
-                        cells.put(r.name(), i, r.score());
-                        cells.put(r.name() + "_mlp", i, r.mlpScore());
-                    }
-                    diagnostics(sets, etr, ete, nf, plan.data(), cells, i);
-                    float[][] ptrF = Features.projections(model, manager, sets.probeTrain());
-                    if (ptrF != null) {
-                        float[][] pteF = Features.projections(model, manager, sets.probeTest());
-                        for (ProbeSuite.Row r : ProbeSuite.run(sets, ptrF, pteF, oracle, nf, 2, false, plan.data()))
-                            cells.put("proj_" + r.name(), i, r.score());
-                    }
-                }
-                System.err.printf("SEED %s %d/%d%s%n", objective.id(), i + 1, seeds, cells.seedValues(i));
+            for (SeedOutcome o : outcomes) {
+                trainSeconds += o.trainSeconds();
+                for (int k = 0; k < 3; k++) segs[k] += o.segments()[k];
+                featDim = Math.max(featDim, o.featureDim());
             }
             String header = String.format(
                     Locale.ROOT,
@@ -455,6 +410,127 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         return 0;
     }
 
+    /** What every seed of one objective shares: the objective, sizes, benchmark, oracle rows, whether seed 1 is saved. */
+    private record SeedRun(
+            Objective objective,
+            int epochs,
+            int pretrainTicks,
+            int probeTrainTicks,
+            int probeTestTicks,
+            int folds,
+            ProbeSuite.Bench bench,
+            List<ProbeSuite.OracleRow> oracle,
+            boolean saveFirst) {}
+
+    /** One seed's training time, segment counts (pre-train, probe-train, probe-test) and probe-feature width. */
+    private record SeedOutcome(double trainSeconds, int[] segments, int featureDim) {}
+
+    /**
+     * Runs seeds 0..seeds-1 of {@code r}, up to {@code --parallel} at once (each on its own thread, model and native
+     * manager; the result of a seed does not depend on what runs beside it), and returns their outcomes in seed order.
+     */
+    private List<SeedOutcome> runSeeds(SeedRun r, Cells cells) throws Exception {
+        int workers = Math.min(parallel, seeds);
+        if (workers == 1) {
+            List<SeedOutcome> out = new java.util.ArrayList<>();
+            for (int i = 0; i < seeds; i++) out.add(runSeed(r, i, cells));
+            return out;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers);
+        try {
+            List<java.util.concurrent.Future<SeedOutcome>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < seeds; i++) {
+                int seedIndex = i;
+                futures.add(pool.submit(() -> runSeed(r, seedIndex, cells)));
+            }
+            List<SeedOutcome> out = new java.util.ArrayList<>();
+            for (var f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    pool.shutdownNow(); // one failed seed fails the evaluation; the others would only waste time
+                    if (e.getCause() instanceof Exception cause) throw cause;
+                    throw e;
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Pre-trains seed {@code i} of {@code r} and puts its probe cells into {@code cells}. */
+    private SeedOutcome runSeed(SeedRun r, int i, Cells cells) throws Exception {
+        Objective objective = r.objective();
+        SeedPlan plan = SeedPlan.of(seed, i);
+        System.err.printf(
+                "%s seed %d/%d: data %d, init %d, augmentation %d%n",
+                objective, i + 1, seeds, plan.data(), plan.init(), plan.augmentation());
+        ProbeSuite.Sets sets =
+                ProbeSuite.generate(plan.data(), r.pretrainTicks(), r.probeTrainTicks(), r.probeTestTicks(), r.bench());
+        int[] segs = {
+            sets.pretrain().segments(),
+            sets.probeTrain().segments(),
+            sets.probeTest().segments()
+        };
+        ModelConfig cfg = ModelConfig.defaults(
+                        objective.id(), Tokenizer.defaultTokenizer().vocabularySize(), plan.init())
+                .withComm(d, fusionLayers, commFullWeight);
+        AugmentationParams aug = augmentation();
+        int featDim = 0;
+        double secs;
+        long t0 = System.nanoTime();
+        try (NDManager manager = NDManager.newBaseManager();
+                MultimodalModel model = MultimodalModel.create(cfg, manager)) {
+            ProgressLine bar = ProgressLine.stderr(Duration.ofSeconds(5));
+            String label = seeds > 1 ? "seed " + (i + 1) + " " : "";
+            int ep = r.epochs();
+            Pretrainer trainer = new Pretrainer(
+                    model,
+                    manager,
+                    new Pretrainer.Options(ep, batch, lr, wd, plan.augmentation(), Math.max(1, ep / 4), clipNorm));
+            Windows pw = sets.pretrain().augmentation(aug).viewSeed(plan.augmentation());
+            trainer.train(
+                    pw,
+                    objective == Objective.DIMML ? k -> taskC(pw.factors[k]) : null,
+                    (phase, e, epochsN, st, steps, loss) -> bar.progress(
+                            label + phase,
+                            (e + (st + 1.0) / steps) / epochsN,
+                            String.format(Locale.ROOT, "epoch %d/%d loss %.4f", e + 1, epochsN, loss)));
+            bar.finish();
+            secs = (System.nanoTime() - t0) / 1e9;
+            System.err.printf("%strained in %.0f s%n", label, secs);
+            if (r.saveFirst() && i == 0) {
+                ModelStore.save(model, save);
+                System.err.println("saved to " + save);
+            }
+            if (model instanceof DiMmlModel di) {
+                double[] acc = diMml(di, manager, sets);
+                for (int k = 0; k < DIMML_KEYS.length; k++) cells.put(DIMML_KEYS[k], i, acc[k]);
+            } else {
+                System.err.println(label + "extracting features and fitting probes ...");
+                float[][][] etr = Features.embeddings(model, manager, sets.probeTrain());
+                float[][][] ete = Features.embeddings(model, manager, sets.probeTest());
+                featDim = etr[0][0].length;
+                for (ProbeSuite.Row row :
+                        ProbeSuite.run(sets, etr[0], ete[0], r.oracle(), r.folds(), 2, !noMlp, plan.data())) {
+                    cells.put(row.name(), i, row.score());
+                    cells.put(row.name() + "_mlp", i, row.mlpScore());
+                }
+                diagnostics(sets, etr, ete, r.folds(), plan.data(), cells, i);
+                float[][] ptrF = Features.projections(model, manager, sets.probeTrain());
+                if (ptrF != null) {
+                    float[][] pteF = Features.projections(model, manager, sets.probeTest());
+                    for (ProbeSuite.Row row :
+                            ProbeSuite.run(sets, ptrF, pteF, r.oracle(), r.folds(), 2, false, plan.data()))
+                        cells.put("proj_" + row.name(), i, row.score());
+                }
+            }
+        }
+        System.err.printf("SEED %s %d/%d%s%n", objective.id(), i + 1, seeds, cells.seedValues(i));
+        return new SeedOutcome(secs, segs, featDim);
+    }
+
     static final String[] DIMML_KEYS = {"acc_weighted", "acc_fusion", "acc_sensor", "acc_image", "acc_text"};
 
     /** Per-seed values of every reported cell. */
@@ -466,7 +542,7 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
             this.seeds = seeds;
         }
 
-        void put(String key, int seed, double value) {
+        synchronized void put(String key, int seed, double value) {
             v.computeIfAbsent(key, k -> {
                 double[] a = new double[seeds];
                 java.util.Arrays.fill(a, Double.NaN);
@@ -474,7 +550,7 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
             })[seed] = value;
         }
 
-        Ci ci(String key) {
+        synchronized Ci ci(String key) {
             double[] a = v.get(key);
             return a == null ? new Ci(Double.NaN, Double.NaN, 0) : Ci.of(a);
         }
@@ -484,7 +560,7 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
         }
 
         /** " name=value" for every cell of one seed (so a log keeps each seed's figures beside the summary). */
-        String seedValues(int seed) {
+        synchronized String seedValues(int seed) {
             StringBuilder sb = new StringBuilder();
             v.forEach((k, a) -> {
                 if (!Double.isNaN(a[seed])) sb.append(String.format(Locale.ROOT, " %s=%.4f", k, a[seed]));
@@ -634,7 +710,16 @@ public final class EvalCommand implements Callable<Integer>, HelpSections.Declar
     @Override
     public HelpSections.Sections helpSections() {
         return HelpSections.Sections.of()
-                .add("Run", "--objective", "--smoke", "--seed", "--seeds", "--no-mlp", "--threads", "--save")
+                .add(
+                        "Run",
+                        "--objective",
+                        "--smoke",
+                        "--seed",
+                        "--seeds",
+                        "--parallel",
+                        "--no-mlp",
+                        "--threads",
+                        "--save")
                 .add(
                         "Benchmark",
                         "--p-bias",

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * `eval`'s benchmark and augmentation options: synergy cardinalities default to 4, the augmentation knobs reach the
+ * `eval`'s benchmark and augmentation options, and seeds run in parallel: synergy cardinalities default to 4, the augmentation knobs reach the
  * pre-training views' parameters, out-of-range values exit 2 before any work, with the reason.
  */
 class EvalCommandTest {
@@ -75,5 +75,35 @@ class EvalCommandTest {
             assertEquals(2, r[0], String.join(" ", args));
             assertTrue(((String) r[1]).contains("--sensor-drop-p must be in [0,1]"), (String) r[1]);
         }
+    }
+
+    @Test
+    void seedsTrainedInParallelGiveTheSequentialResultsToTheLastDigit() {
+        String sequential = resultLine("--parallel", "1"), parallel = resultLine("--parallel", "2");
+        assertTrue(sequential.startsWith("RESULT eval objective=comm R="), sequential);
+        assertTrue(sequential.contains(" S1_ci="), "two seeds give intervals: " + sequential);
+        assertEquals(sequential, parallel);
+    }
+
+    /** The RESULT line of a two-seed smoke evaluation with one pre-training epoch. */
+    private static String resultLine(String... extra) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        int rc;
+        try {
+            String[] base = {"--smoke", "--seeds", "2", "--epochs", "1", "--no-mlp"};
+            String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+            System.arraycopy(extra, 0, args, base.length, extra.length);
+            rc = new CommandLine(new EvalCommand()).execute(args);
+        } finally {
+            System.setOut(was);
+        }
+        assertEquals(0, rc);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.startsWith("RESULT "))
+                .findFirst()
+                .orElseThrow();
     }
 }

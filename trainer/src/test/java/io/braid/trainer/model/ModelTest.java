@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -206,7 +205,7 @@ class ModelTest {
                 ParamStore ps = new ParamStore(s, 1)) {
             NDArray w = ps.fill("x.weight", new ai.djl.ndarray.types.Shape(1, 2), 1f);
             NDArray b = ps.fill("x.bias", new ai.djl.ndarray.types.Shape(2), 1f);
-            try (var gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            try (var gc = io.braid.trainer.model.ThreadGradients.open()) {
                 gc.backward(w.mul(2f).sum().add(b.mul(2f).sum()));
             }
             new AdamW(ps, 0.1, 0.5).step(ps.params().keySet());
@@ -282,7 +281,7 @@ class ModelTest {
         List<ByteBuffer> garbage = new ArrayList<>();
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager step = m.newSubManager();
-                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                GradientCollector gc = io.braid.trainer.model.ThreadGradients.open()) {
             NDArray loss = model.loss(b.toNd(step));
             if (churn) garbage = reuseFreedNativeMemory();
             gc.backward(loss);
