@@ -2,7 +2,6 @@ package io.braid.trainer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import io.braid.trainer.data.Windows;
 import io.braid.trainer.model.AdamW;
 import io.braid.trainer.model.Batch;
@@ -144,7 +143,7 @@ public final class Pretrainer {
         boolean applied;
         try (NDManager step = manager.newSubManager()) {
             Batch.Nd b = host.toNd(step);
-            try (GradientCollector gc = ThreadGradients.open()) {
+            try (var gc = ThreadGradients.open()) {
                 NDArray l = model.loss(b);
                 gc.backward(l);
                 loss = l.getFloat();

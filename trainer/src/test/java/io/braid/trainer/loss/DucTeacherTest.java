@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 /** DUC is unidirectional: the teacher receives exactly zero gradient, the student a non-zero one. */
@@ -20,7 +19,7 @@ class DucTeacherTest {
             NDArray student = m.randomNormal(new Shape(4, 5));
             student.setRequiresGradient(true);
             NDArray mask = m.create(new float[] {1, 1, 0, 1, 0});
-            try (GradientCollector gc = io.braid.trainer.model.ThreadGradients.open()) {
+            try (var gc = io.braid.trainer.model.ThreadGradients.open()) {
                 NDArray teacher = x.matMul(w); // a teacher "encoder" with parameters w
                 gc.backward(Losses.duc(student, teacher, mask, null, 0.5, false));
             }

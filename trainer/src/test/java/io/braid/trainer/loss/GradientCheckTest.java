@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +38,7 @@ class GradientCheckTest {
         x.setRequiresGradient(true);
         double[] analytic;
         try (NDManager step = m.newSubManager();
-                GradientCollector gc = io.braid.trainer.model.ThreadGradients.open()) {
+                var gc = io.braid.trainer.model.ThreadGradients.open()) {
             NDArray l = loss.apply(x);
             gc.backward(l);
             analytic = x.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();

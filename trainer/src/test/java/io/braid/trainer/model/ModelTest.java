@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import io.braid.producers.sim.DatasetSpec;
 import io.braid.producers.sim.SimulatedDataset;
 import io.braid.text.Tokenizer;
@@ -281,7 +280,7 @@ class ModelTest {
         List<ByteBuffer> garbage = new ArrayList<>();
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager step = m.newSubManager();
-                GradientCollector gc = io.braid.trainer.model.ThreadGradients.open()) {
+                var gc = io.braid.trainer.model.ThreadGradients.open()) {
             NDArray loss = model.loss(b.toNd(step));
             if (churn) garbage = reuseFreedNativeMemory();
             gc.backward(loss);
